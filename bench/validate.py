@@ -1,0 +1,60 @@
+"""Benchmark: validation time for N synthetic records (not a test; prints figures).
+
+Usage: python bench/validate.py [N ...]   (default: 100 1000 5000)
+Measures, as medians of 5 runs: loading+validating everything (what
+`casebook validate` does), and as a baseline in the same run, plain
+`yaml.load` with the C loader over the same files (parse only, no checks),
+so the validator's cost is also given as a ratio.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from bench.synthetic import write_project  # noqa: E402
+from generator.loader import case_files  # noqa: E402
+from generator.validate import load_dataset  # noqa: E402
+
+
+def median_time(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main(sizes: list[int]) -> dict:
+    results = {}
+    for n in sizes:
+        for layout in ("files", "list"):
+            with tempfile.TemporaryDirectory() as tmp:
+                project = Path(tmp)
+                write_project(project, n, ROOT, one_file=layout == "list")
+                files = case_files(project / "data")
+                ds = load_dataset(project)
+                assert len(ds.cases) == n, (len(ds.cases), n)
+                validate = median_time(lambda: load_dataset(project))
+                baseline = median_time(lambda: [yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for f in files])
+            key = f"{n}-{layout}"
+            results[key] = {"n": n, "layout": layout, "validate_s": round(validate, 4), "yaml_load_s": round(baseline, 4), "ratio": round(validate / baseline, 2)}
+            print(f"N={n:>5} {layout:5}  validate {validate:7.3f} s   yaml.load (C) baseline {baseline:7.3f} s   ratio {validate / baseline:5.2f}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "validate.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [100, 1000, 5000])

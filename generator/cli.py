@@ -1,0 +1,139 @@
+"""The ``casebook`` command: what MkDocs lacks (validate, new, schema, export-docs)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, prefectures
+from .errors import CaseError, DataError
+from .output import atomic_write_text
+
+log = logging.getLogger("casebook")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: the nearest folder upwards holding ``mkdocs.yml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return folder
+    return here
+
+
+def _print_errors(errors: list[CaseError], fmt: str) -> None:
+    for e in sorted(errors):
+        click.echo(e.github() if fmt == "github" else str(e))
+    click.echo(f"{len(errors)} 件の問題が見つかりました。", err=fmt == "github")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="casebook")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="プロジェクトのフォルダ（既定: mkdocs.yml のあるフォルダ）")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """地域運営組織 事例・研修ナレッジベースの道具（RMO Casebook）。"""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    ctx.obj = {"root": (root or find_root()).resolve()}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", help="github: プルリクエストの注釈の形で出す")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """事例レコードを検査する（PATHS を省くとすべて）。問題がなければ終了コード 0。"""
+    from .loader import expand_paths
+    from .validate import load_dataset
+
+    root = ctx.obj["root"]
+    case_paths = expand_paths([p.resolve() for p in paths]) if paths else None
+    try:
+        ds = load_dataset(root, content_dir=root / "content", case_paths=case_paths)
+    except DataError as exc:
+        _print_errors(exc.errors, fmt)
+        sys.exit(1)
+    drafts = len(ds.cases) - len(ds.published)
+    extra = f"（うち下書き {drafts} 件）" if drafts else ""
+    click.echo(f"問題はありません: 事例 {len(ds.cases)} 件{extra}、用語 {len(ds.glossary)} 件。", err=fmt == "github")
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="書き出す先（既定: schema/case.schema.json、- で標準出力）")
+@click.pass_context
+def schema(ctx: click.Context, output: Path | None) -> None:
+    """事例レコードの JSON Schema を書き出す（エディタの入力補完用）。"""
+    from .jsonschema import case_schema
+    from .validate import load_vocabulary
+
+    root = ctx.obj["root"]
+    errors: list[CaseError] = []
+    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
+    if errors:
+        _print_errors(errors, "text")
+        sys.exit(1)
+    text = json.dumps(case_schema(vocab), ensure_ascii=False, indent=2) + "\n"
+    if str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    target = output or root / "schema" / "case.schema.json"
+    atomic_write_text(target, text)
+    click.echo(f"{target} に書き出しました。")
+
+
+@main.command()
+@click.option("--id", "case_id", help="id（半角小文字・数字・ハイフン）")
+@click.option("--name", help="正式名称")
+@click.option("--kana", help="読み（ひらがな・カタカナ）")
+@click.option("--prefecture", help="都道府県（例: 広島県）")
+@click.option("--municipality", help="市区町村")
+@click.option("--legal-form", help="法人格（語彙 legal_form）")
+@click.option("--summary", help="概要（300文字まで）")
+@click.option("--force", is_flag=True, help="同じ id のファイルがあっても上書きする")
+@click.pass_context
+def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal_form, summary, force) -> None:
+    """新しい事例のひな形を data/cases/<id>.yaml に作る（足りない値は尋ねる）。"""
+    from .newcase import NewCaseError, write_new_case
+
+    root = ctx.obj["root"]
+    given = {"id": case_id, "name": name, "kana": kana, "prefecture": prefecture, "municipality": municipality, "legal_form": legal_form, "summary": summary}
+    labels = {"id": "id（例: kawane-shinko）", "name": "正式名称", "kana": "読み", "prefecture": "都道府県", "municipality": "市区町村", "legal_form": "法人格", "summary": "概要"}
+    interactive = sys.stdin.isatty()
+    for key, value in given.items():
+        if value is None:
+            if not interactive:
+                raise click.UsageError(f"--{key.replace('_', '-')}（{labels[key]}）を指定してください。")
+            given[key] = click.prompt(labels[key])
+        if key == "prefecture":
+            given[key] = prefectures.suggest(given[key]) or given[key]
+    try:
+        path = write_new_case(root, given, force=force)
+    except NewCaseError as exc:
+        for e in exc.errors:
+            click.echo(str(e), err=True)
+        sys.exit(1)
+    click.echo(f"{path.relative_to(root)} を作りました。残りの項目を書いてから casebook validate で確かめてください。")
+
+
+@main.command("export-docs")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def export_docs(ctx: click.Context, target: Path) -> None:
+    """Markdown の全ページ（content と生成ページ）を TARGET に書き出す（他のエンジン用）。"""
+    from .export import export_docs as run
+
+    root = ctx.obj["root"]
+    try:
+        count = run(root, target)
+    except DataError as exc:
+        _print_errors(exc.errors, "text")
+        sys.exit(1)
+    click.echo(f"{count} ページを {target} に書き出しました。")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,231 @@
+"""What a valid record is: the one definition behind ``casebook validate``,
+the MkDocs plugin and ``casebook schema``.
+
+Field names are English; the descriptions (shown in editors through the
+JSON Schema) and every message are Japanese.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import prefectures
+from .model import (
+    COMPLETENESS,
+    KINDS,
+    STAGES,
+    STATUSES,
+    STRUCTURES,
+    Case,
+    FactorNote,
+    GlossaryTerm,
+    Population,
+    Source,
+    Support,
+    Term,
+)
+from .schema import (
+    SOURCED,
+    Choice,
+    Date,
+    Field,
+    Int,
+    ListOf,
+    MapOf,
+    Record,
+    Text,
+    Url,
+    Vocab,
+    Walk,
+    this_year,
+)
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+KANA = r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fb\u30fd\u30fe \u3000]+$"
+_HTML = re.compile(r"<[A-Za-z!/?]")
+
+
+class Plain(Text):
+    """Text that may not carry raw HTML (our policy: reject, never pass through)."""
+
+    def accept(self, value, node, field, w):
+        if _HTML.search(value):
+            return w.error(node, field, "HTML タグ（< で始まる書き方）は使えません。ふつうの文章で書いてください。")
+        return value
+
+
+def slug(max_len: int = 64) -> Text:
+    return Text(max_len=max_len, pattern=SLUG, pattern_message="半角の小文字・数字とハイフンだけで書いてください（例: kawane-shinko）。先頭と末尾にハイフンは使えません。")
+
+
+def _population_rule(values, node, field, w: Walk):
+    if values.get("people") is None and values.get("households") is None:
+        w.error(node, field, "人口（people）か世帯数（households）の少なくとも一方を書いてください。")
+
+
+def source_record(url_required: bool) -> Record:
+    return Record(
+        (
+            Field("title", Plain(max_len=200), True, description="出典の題名（ページや資料の名前）"),
+            Field("url", Url(max_len=2000), url_required, description="出典の URL（http または https）"),
+            Field("publisher", Plain(max_len=100), description="発行者（市町村、省庁、新聞社など）"),
+            Field("year", Int(1868, this_year, "年"), description="発行年"),
+        ),
+        factory=Source,
+    )
+
+
+FACTOR = lambda vocabulary: Record(  # noqa: E731 - a tiny factory reads best inline
+    (
+        Field("factor", Vocab(vocabulary=vocabulary), True, description="要因（語彙から選ぶ）"),
+        Field("detail", Plain(max_len=1000), description="この事例で具体的にどうだったか"),
+    ),
+    factory=FactorNote,
+)
+
+CASE = Record(
+    (
+        Field("id", slug(), True, description="URL に使う識別子。半角小文字・数字・ハイフン、64文字まで"),
+        Field("name", Plain(max_len=200), True, description="正式名称"),
+        Field("kana", Text(max_len=200, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。"), True, description="読み（ひらがな・カタカナ）。あいうえお順に使う"),
+        Field("kind", Choice(choices=KINDS), default="団体", description="団体、または自治体の仕組み（市全域の制度など）"),
+        Field("prefecture", Choice(choices=tuple(p.name for p in prefectures.PREFECTURES), suggest=prefectures.suggest), True, description="都道府県（「広島県」のように省略せずに）"),
+        Field("municipality", Plain(max_len=100), True, description="市区町村"),
+        Field("district", Plain(max_len=100), description="地区名"),
+        Field("founded", Int(1868, this_year, "年"), description="設立年（西暦）"),
+        Field("legal_form", Vocab(vocabulary="legal_form"), SOURCED, description="法人格"),
+        Field("scope", Vocab(vocabulary="scope"), description="活動範囲"),
+        Field("base", Vocab(vocabulary="base"), description="拠点"),
+        Field("structure", Choice(choices=STRUCTURES), description="協議機能と実行機能: 一体型 または 分離型"),
+        Field(
+            "population",
+            Record(
+                (
+                    Field("people", Int(0, 100_000_000, "人数")),
+                    Field("households", Int(0, 100_000_000, "世帯数")),
+                    Field("year", Int(1868, this_year, "年"), True, description="何年の数字か"),
+                ),
+                factory=Population,
+                rules=(_population_rule,),
+            ),
+            description="人口・世帯数とその年",
+        ),
+        Field("summary", Plain(max_len=300), True, description="概要（300文字まで、ふつうの文章）"),
+        Field("regional_issues", ListOf(Vocab(vocabulary="regional_issue"), 1, True), SOURCED, description="地域課題"),
+        Field("activities", ListOf(Vocab(vocabulary="activity"), 1, True), SOURCED, description="主な活動"),
+        Field("income_sources", ListOf(Vocab(vocabulary="income"), 0, True), description="収入源"),
+        Field("challenges", ListOf(Vocab(vocabulary="challenge"), 0, True), description="組織の課題"),
+        Field("formation_factors", ListOf(FACTOR("formation_factor"), 1), SOURCED, description="形成の要因"),
+        Field("sustainability_factors", ListOf(FACTOR("sustainability_factor")), description="持続的な運営の要因"),
+        Field(
+            "external_support",
+            ListOf(
+                Record(
+                    (
+                        Field("actor", Vocab(vocabulary="external_actor"), True, description="外部人材"),
+                        Field("effects", ListOf(Vocab(vocabulary="external_effect"), 0, True), description="効果"),
+                        Field("detail", Plain(max_len=1000), description="具体的な内容"),
+                    ),
+                    factory=Support,
+                )
+            ),
+            description="外部人材の活用",
+        ),
+        Field("stages", MapOf(Choice(choices=STAGES), Plain(max_len=1000), 1, STAGES), True, description="研修の段階ごとの学びのポイント"),
+        Field("body", Plain(max_len=20000), description="本文（Markdown）。content/cases/<id>.md に書いてもよい（両方は不可）"),
+        Field("sources", ListOf(source_record(True), 1), True, description="出典（1つ以上）"),
+        Field("completeness", Choice(choices=COMPLETENESS), default="部分的", description="情報の完全度: 完全・部分的・要出典"),
+        Field("verified", Date(), description="事実を最後に確かめた日（YYYY-MM-DD）"),
+        Field("status", Choice(choices=STATUSES), default="公開", description="公開 または 下書き"),
+    ),
+    factory=Case,
+    located=True,
+    title="地域運営組織の事例レコード",
+)
+
+CASE_FIELDS = tuple(f.name for f in CASE.fields)
+
+TERM = Record(
+    (
+        Field("label", Plain(max_len=60), True),
+        Field("slug", slug(), True),
+        Field("description", Plain(max_len=300), True),
+        Field("group", Plain(max_len=60)),
+    ),
+    factory=Term,
+)
+VOCABULARY_NAMES = (
+    "legal_form",
+    "scope",
+    "base",
+    "activity",
+    "income",
+    "regional_issue",
+    "challenge",
+    "formation_factor",
+    "sustainability_factor",
+    "external_actor",
+    "external_effect",
+)
+VOCABULARY_FILE = Record(
+    tuple(
+        Field(
+            name,
+            Record((Field("title", Plain(max_len=60), True), Field("slug", slug(), True), Field("terms", ListOf(TERM, 1), True))),
+            True,
+        )
+        for name in VOCABULARY_NAMES
+    )
+)
+
+GLOSSARY_FILE = Record(
+    (
+        Field(
+            "terms",
+            ListOf(
+                Record(
+                    (
+                        Field("term", Plain(max_len=60), True),
+                        Field("slug", slug(), True),
+                        Field("reading", Text(max_len=100, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください。"), True),
+                        Field("aka", ListOf(Plain(max_len=60), 0, True)),
+                        Field("definition", Plain(max_len=600), True),
+                        Field("related", ListOf(Plain(max_len=60), 0, True)),
+                        Field("sources", ListOf(source_record(False), 1), True),
+                        Field("link", Choice(choices=("yes", "no")), default="yes"),
+                    ),
+                    factory=lambda link, **kw: GlossaryTerm(link=link != "no", **kw),
+                    located=False,
+                ),
+                1,
+            ),
+            True,
+        ),
+    )
+)
+
+_NATIONAL_ITEM = Record(
+    (
+        Field("key", slug()),
+        Field("label", Plain(max_len=100)),
+        Field("value", Plain(max_len=40)),
+        Field("unit", Plain(max_len=20)),
+        Field("text", Plain(max_len=600)),
+        Field("fiscal_year", Plain(max_len=40)),
+        Field("organizations", Plain(max_len=40)),
+        Field("municipalities", Plain(max_len=40)),
+        Field("responding", Plain(max_len=40)),
+        Field("note", Plain(max_len=600)),
+        Field("source", slug()),
+    )
+)
+NATIONAL_FILE = Record(
+    (
+        Field("sources", MapOf(slug(), source_record(False), 1), True),
+        Field("fy2017", ListOf(_NATIONAL_ITEM, 1), True),
+        Field("findings", ListOf(_NATIONAL_ITEM)),
+        Field("by_year", ListOf(_NATIONAL_ITEM)),
+        Field("targets", ListOf(_NATIONAL_ITEM)),
+        Field("notes", ListOf(_NATIONAL_ITEM)),
+    )
+)

@@ -1,0 +1,145 @@
+"""The data model: frozen dataclasses for records, vocabularies and glossary terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Location
+
+STAGES = ("知る", "かたちづくる", "動いてみる", "持続・発展させる")
+"""The four training stages, in teaching order."""
+STAGE_SLUGS = {"知る": "shiru", "かたちづくる": "katachizukuru", "動いてみる": "ugoitemiru", "持続・発展させる": "jizoku-hatten"}
+KINDS = ("団体", "自治体の仕組み")
+KIND_SLUGS = {"団体": "dantai", "自治体の仕組み": "jichitai-shikumi"}
+STRUCTURES = ("一体型", "分離型")
+STRUCTURE_SLUGS = {"一体型": "ittai", "分離型": "bunri"}
+COMPLETENESS = ("完全", "部分的", "要出典")
+STATUSES = ("公開", "下書き")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a vocabulary."""
+
+    label: str
+    slug: str
+    description: str
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A controlled list of terms (e.g. ``activity``), with its own index pages."""
+
+    name: str
+    title: str
+    slug: str
+    terms: tuple[Term, ...]
+    by_label: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(cls, name: str, title: str, slug: str, terms: tuple[Term, ...]) -> "Vocabulary":
+        return cls(name, title, slug, terms, {t.label: t for t in terms})
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class FactorNote:
+    """A formation or sustainability factor with what the case shows of it."""
+
+    factor: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Support:
+    """How an outside actor helped."""
+
+    actor: str
+    effects: tuple[str, ...] = ()
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Population:
+    people: int | None = None
+    households: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One validated case record."""
+
+    id: str
+    name: str
+    kana: str
+    prefecture: str
+    municipality: str
+    summary: str
+    stages: tuple[tuple[str, str], ...]
+    sources: tuple[Source, ...]
+    kind: str = "団体"
+    district: str | None = None
+    founded: int | None = None
+    legal_form: str | None = None
+    scope: str | None = None
+    base: str | None = None
+    structure: str | None = None
+    population: Population | None = None
+    regional_issues: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+    income_sources: tuple[str, ...] = ()
+    challenges: tuple[str, ...] = ()
+    formation_factors: tuple[FactorNote, ...] = ()
+    sustainability_factors: tuple[FactorNote, ...] = ()
+    external_support: tuple[Support, ...] = ()
+    body: str | None = None
+    completeness: str = "部分的"
+    verified: str | None = None
+    status: str = "公開"
+    location: Location = field(default=Location(""), compare=False, repr=False)
+
+    @property
+    def place(self) -> str:
+        return self.prefecture + self.municipality
+
+    @property
+    def published(self) -> bool:
+        return self.status == "公開"
+
+    def stage_lesson(self, stage: str) -> str | None:
+        return dict(self.stages).get(stage)
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    slug: str
+    reading: str
+    definition: str
+    sources: tuple[Source, ...]
+    aka: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    link: bool = True
+
+
+def as_dict(obj: Any) -> Any:
+    """Plain JSON-able data for export (dataclasses → dicts, tuples → lists, no locations)."""
+    from dataclasses import fields, is_dataclass
+
+    if is_dataclass(obj):
+        return {f.name: as_dict(getattr(obj, f.name)) for f in fields(obj) if f.name not in ("location", "by_label")}
+    if isinstance(obj, (tuple, list)):
+        if obj and all(isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) for x in obj):
+            return {k: as_dict(v) for k, v in obj}
+        return [as_dict(x) for x in obj]
+    return obj

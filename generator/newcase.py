@@ -1,0 +1,47 @@
+"""``casebook new``: a commented record file with every required field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .definitions import CASE
+from .errors import CaseError, DataError, Location
+from .loader import compose
+from .output import atomic_write_text
+from .render import environment
+from .schema import Walk
+from .validate import load_vocabulary
+
+
+class NewCaseError(DataError):
+    pass
+
+
+def _yaml_quote(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_new_case(root: Path, given: dict[str, str], force: bool = False) -> Path:
+    """Render the template with ``given`` values, check them with the validator's own field types, write it."""
+    errors: list[CaseError] = []
+    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
+    if errors:
+        raise NewCaseError(errors)
+    env = environment()
+    env.filters["yq"] = _yaml_quote
+    target = root / "data" / "cases" / f"{given['id']}.yaml"
+    display = f"data/cases/{given['id']}.yaml"
+    text = env.get_template("new_case.yaml.j2").render(vocab=vocab, **given)
+    node = compose(text, display, errors)
+    w = Walk(display, errors, vocab)
+    if node is not None:
+        for key_node, value_node in node.value:
+            if key_node.value in given:
+                CASE.by_name[key_node.value].type.check(value_node, key_node.value, w)
+    if not errors and target.exists() and not force:
+        errors.append(CaseError(Location(display), "id", f"{display} はもうあります。別の id にするか --force を付けてください。"))
+    if errors:
+        raise NewCaseError(errors)
+    atomic_write_text(target, text)
+    return target

@@ -1,0 +1,220 @@
+"""Stage 2, validate: check every node against ``definitions`` and build records.
+
+Every problem of every file is collected (never only the first) as a
+``CaseError``; callers decide whether to print them (CLI) or raise
+``DataError`` (plugin).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import definitions as d
+from .errors import CaseError, DataError, Location
+from .loader import case_files, display_path, read_document
+from .model import Case, GlossaryTerm, Vocabulary
+from .schema import INVALID, Walk
+
+RESERVED_FACETS = {"kind", "structure", "prefecture", "region", "decade", "stage", "matrix"}
+
+
+@dataclass
+class Dataset:
+    """Everything the site is built from, validated."""
+
+    vocab: dict[str, Vocabulary]
+    cases: list[Case]
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    national: dict | None = None
+    narratives: dict[str, Path] = field(default_factory=dict)
+    """Case id → ``content/cases/<id>.md``."""
+
+    @property
+    def published(self) -> list[Case]:
+        return [c for c in self.cases if c.published]
+
+
+def load_vocabulary(path: Path, root: Path | None, errors: list[CaseError]) -> dict[str, Vocabulary]:
+    doc = read_document(path, root, errors)
+    if doc.node is None:
+        if not any(e.location.path == doc.display for e in errors):
+            errors.append(CaseError(Location(doc.display), "", "語彙ファイルが空です。"))
+        return {}
+    w = Walk(doc.display, errors)
+    raw = d.VOCABULARY_FILE.check(doc.node, "", w)
+    if raw is INVALID or raw is None:
+        return {}
+    vocab, facet_slugs = {}, {}
+    for name in d.VOCABULARY_NAMES:
+        spec = raw[name]
+        terms = spec["terms"]
+        _unique(terms, "label", doc, name, errors)
+        _unique(terms, "slug", doc, name, errors)
+        if spec["slug"] in RESERVED_FACETS or spec["slug"] in facet_slugs:
+            errors.append(CaseError(Location(doc.display), f"{name}.slug", f"slug「{spec['slug']}」は他の分類と重なります。別の slug にしてください。"))
+        facet_slugs[spec["slug"]] = name
+        vocab[name] = Vocabulary.build(name, spec["title"], spec["slug"], terms)
+    return vocab
+
+
+def _unique(terms, attr: str, doc, name: str, errors: list[CaseError]) -> None:
+    seen: dict[str, int] = {}
+    for i, t in enumerate(terms, 1):
+        key = getattr(t, attr)
+        if key in seen:
+            errors.append(CaseError(Location(doc.display), f"{name}.terms[{i}].{attr}", f"「{key}」が重複しています（{seen[key]} 番目と同じ）。"))
+        seen.setdefault(key, i)
+
+
+def load_cases(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None, errors: list[CaseError]) -> list[Case]:
+    """Check every case file; a file under ``cases/`` holds one record, any other a list.
+
+    Large sets are split over the machine's cores (parsing is CPU-bound and
+    files are independent); results come back in file order either way.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        cases, errs = _check_files(files, vocab, root)
+        errors.extend(errs)
+        return cases
+    size = -(-len(files) // workers)
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    ctx = multiprocessing.get_context("fork")
+    cases: list[Case] = []
+    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=ctx) as pool:
+        for chunk_cases, chunk_errors in pool.map(_check_files, chunks, [vocab] * len(chunks), [root] * len(chunks)):
+            cases.extend(chunk_cases)
+            errors.extend(chunk_errors)
+    return cases
+
+
+PARALLEL_MIN = 400
+"""Below this many files, starting worker processes costs more than it saves."""
+
+
+def _check_files(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None) -> tuple[list[Case], list[CaseError]]:
+    cases: list[Case] = []
+    errors: list[CaseError] = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # node trees are acyclic garbage; collecting during the walk only costs time
+    try:
+        for path in files:
+            _check_file(path, vocab, root, cases, errors)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return cases, errors
+
+
+def _check_file(path: Path, vocab, root, cases: list[Case], errors: list[CaseError]) -> None:
+    before = len(errors)
+    doc = read_document(path, root, errors)
+    if doc.node is None:
+        if len(errors) == before:
+            errors.append(CaseError(Location(doc.display), "", "ファイルが空です。事例を1件書くか、ファイルを消してください。"))
+        return
+    w = Walk(doc.display, errors, vocab)
+    if path.parent.name == "cases":
+        case = d.CASE.check(doc.node, "", w)
+        if isinstance(case, Case):
+            if case.id != path.stem:
+                errors.append(CaseError(case.location, "id", f"id「{case.id}」とファイル名「{path.name}」が合いません。ファイル名は「{case.id}.yaml」にしてください。"))
+            else:
+                cases.append(case)
+    elif isinstance(doc.node, yaml.SequenceNode):
+        for item in doc.node.value:
+            case = d.CASE.check(item, "", w)
+            if isinstance(case, Case):
+                cases.append(case)
+    else:
+        errors.append(CaseError(w.loc(doc.node), "", "このファイルには事例のリスト（各事例を「- id: …」で始める）を書いてください。"))
+
+
+def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | None, errors: list[CaseError]) -> None:
+    """Rules across records: unique ids, narrative files that belong to a case."""
+    first: dict[str, Case] = {}
+    for case in cases:
+        if case.id in first:
+            errors.append(CaseError(case.location, "id", f"id「{case.id}」は {first[case.id].location} でも使われています。別の id にしてください。"))
+        else:
+            first[case.id] = case
+    for case_id, path in sorted(narratives.items()):
+        case = first.get(case_id)
+        loc = Location(display_path(path, root))
+        if case is None:
+            errors.append(CaseError(loc, "", f"この本文に対応する事例（id: {case_id}）がありません。ファイル名を事例の id にそろえてください。"))
+        elif case.body:
+            errors.append(CaseError(case.location, "body", f"本文が record の body と {loc.path} の両方にあります。どちらか一方にしてください。"))
+
+
+def find_narratives(content_dir: Path | None) -> dict[str, Path]:
+    if content_dir is None or not (content_dir / "cases").is_dir():
+        return {}
+    return {p.stem: p for p in sorted((content_dir / "cases").glob("*.md")) if p.stem != "index"}
+
+
+def load_glossary(path: Path, root: Path | None, errors: list[CaseError]) -> list[GlossaryTerm]:
+    if not path.is_file():
+        return []
+    doc = read_document(path, root, errors)
+    if doc.node is None:
+        return []
+    w = Walk(doc.display, errors)
+    raw = d.GLOSSARY_FILE.check(doc.node, "", w)
+    if raw is INVALID or raw is None:
+        return []
+    terms: list[GlossaryTerm] = list(raw["terms"])
+    heads = {t.term for t in terms}
+    _unique(terms, "term", doc, "terms", errors)
+    _unique(terms, "slug", doc, "terms", errors)
+    for i, t in enumerate(terms, 1):
+        for r in t.related:
+            if r not in heads:
+                errors.append(CaseError(Location(doc.display), f"terms[{i}].related", f"関連語「{r}」は用語集にありません。"))
+    return terms
+
+
+def load_national(path: Path, root: Path | None, errors: list[CaseError]) -> dict | None:
+    if not path.is_file():
+        return None
+    doc = read_document(path, root, errors)
+    if doc.node is None:
+        return None
+    w = Walk(doc.display, errors)
+    raw = d.NATIONAL_FILE.check(doc.node, "", w)
+    if raw is INVALID or raw is None:
+        return None
+    sources = raw["sources"]
+    for section in ("fy2017", "findings", "by_year", "targets", "notes"):
+        for i, item in enumerate(raw.get(section) or (), 1):
+            src = item.get("source")
+            if section != "notes" and src is None:
+                errors.append(CaseError(Location(doc.display), f"{section}[{i}].source", "出典（source）を書いてください。"))
+            elif src is not None and src not in sources:
+                errors.append(CaseError(Location(doc.display), f"{section}[{i}].source", f"出典「{src}」が sources にありません。"))
+    return raw
+
+
+def load_dataset(root: Path, data_dir: Path | None = None, content_dir: Path | None = None, case_paths: list[Path] | None = None) -> Dataset:
+    """Load and validate everything under ``data/``; raise ``DataError`` listing every problem."""
+    data_dir = data_dir or root / "data"
+    errors: list[CaseError] = []
+    vocab = load_vocabulary(data_dir / "vocabulary.yaml", root, errors)
+    if errors:
+        raise DataError(errors)
+    files = case_paths if case_paths is not None else case_files(data_dir)
+    cases = load_cases(files, vocab, root, errors)
+    narratives = find_narratives(content_dir)
+    check_cases(cases, narratives, root, errors)
+    glossary = load_glossary(data_dir / "glossary.yaml", root, errors)
+    national = load_national(data_dir / "national.yaml", root, errors)
+    if errors:
+        raise DataError(errors)
+    return Dataset(vocab, cases, glossary, national, narratives)
