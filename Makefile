@@ -1,6 +1,8 @@
 # RMO Casebook: `make site` builds the site, `make test` runs every test, `make serve` previews.
 PYTHON ?= python3
 VENV   := .venv
+# Material prints an end-of-life banner on every build; the README and pyproject say it already.
+export NO_MKDOCS_2_WARNING := 1
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test

@@ -217,7 +217,8 @@ _NATIONAL_ITEM = Record(
         Field("responding", Plain(max_len=40)),
         Field("note", Plain(max_len=600)),
         Field("source", slug()),
-    )
+    ),
+    factory=lambda **fields: fields,  # every key present (None when absent), for the templates
 )
 NATIONAL_FILE = Record(
     (

@@ -1,34 +1,121 @@
-"""The MkDocs plugin: wires MkDocs events to the pipeline stages."""
+"""The MkDocs plugin: wires MkDocs events to the pipeline stages.
+
+on_config loads and validates the records (a bad record stops the build
+with every located message) and builds the model; on_files adds the
+generated pages as virtual files; on_page_markdown fills markers in
+hand-written pages; on_page_content links glossary terms.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 from .errors import DataError
-from .validate import Dataset, load_dataset
+from .history import last_updated
+from .indices import Casebook, build_casebook
+from .linker import GlossaryLinker
+from .render import MARKER, PageRenderer
+from .validate import load_dataset
 
 log = get_plugin_logger("casebook")
+ASSETS = Path(__file__).parent / "assets"
+CSS = "assets/casebook.css"
 
 
 class CasebookConfig(Config):
     enabled = c.Type(bool, default=True)
     data_dir = c.Type(str, default="data")
     """Folder of the records, relative to mkdocs.yml."""
+    templates_dir = c.Optional(c.Type(str))
+    """Folder whose templates override the package's (same file names)."""
+    glossary_page = c.Type(str, default="glossary/index.md")
+    link_glossary_in = c.ListOfItems(c.Type(str), default=["cases/", "training/"])
+    """Docs-relative path prefixes whose pages get automatic glossary links."""
+    drafts = c.Type(bool, default=False)
+    """Also publish records with ``status: 下書き`` (or set CASEBOOK_DRAFTS=1)."""
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
+    supports_multiple_instances = False
+
+    def on_startup(self, *, command, dirty):
+        self.is_serve = command == "serve"
+
     def on_config(self, config):
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path).parent.resolve()
         self.data_dir = (self.root / self.config.data_dir).resolve()
+        self.docs_dir = Path(config.docs_dir).resolve()
+        for ext in ("attr_list", "admonition", "tables", "toc"):
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
         try:
-            self.dataset: Dataset = load_dataset(self.root, self.data_dir, Path(config.docs_dir))
+            dataset = load_dataset(self.root, self.data_dir, self.docs_dir)
         except DataError as exc:
             raise PluginError("事例データに問題があります。\n" + exc.summary()) from None
+        drafts = self.config.drafts or os.environ.get("CASEBOOK_DRAFTS") == "1"
+        self.book: Casebook = build_casebook(dataset, include_drafts=drafts)
+        templates = self.root / self.config.templates_dir if self.config.templates_dir else None
+        self.renderer = PageRenderer(self.book, last_updated(self.root, self.data_dir), templates)
+        self.linker = GlossaryLinker(self.book.glossary)
+        log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
         return config
+
+    def on_files(self, files: Files, config):
+        if not self.config.enabled:
+            return files
+        narratives = self.book.dataset.narratives
+        for case_id, path in narratives.items():
+            existing = files.get_file_from_path(f"cases/{case_id}.md")
+            if existing is not None:
+                files.remove(existing)
+        for path, markdown in self.renderer.pages():
+            self._add(files, config, path, markdown)
+        css = files.get_file_from_path(CSS)
+        if css is None:
+            files.append(File.generated(config, CSS, abs_src_path=str(ASSETS / "casebook.css")))
+        return files
+
+    @staticmethod
+    def _add(files: Files, config, path: str, markdown: str) -> None:
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, path, content=markdown))
+
+    @event_priority(-50)
+    def on_page_markdown(self, markdown, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        here = page.file.src_uri
+        filled = self.renderer.fill_markers(markdown, here)
+        for m in MARKER.finditer(filled):
+            log.warning(f"{here}: 不明なマーカー「{m.group(0)}」があります。")
+        return filled
+
+    def on_page_content(self, html, page, config, files):
+        if not self.config.enabled:
+            return html
+        uri = page.file.src_uri
+        if uri == self.config.glossary_page or not any(uri.startswith(p) for p in self.config.link_glossary_in):
+            return html
+        glossary = files.get_file_from_path(self.config.glossary_page)
+        if glossary is None:
+            return html
+        return self.linker.link(html, get_relative_url(glossary.url, page.url))
+
+    def on_serve(self, server, config, builder):
+        if self.config.enabled:
+            server.watch(str(self.data_dir))
+        return server

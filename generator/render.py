@@ -1,19 +1,78 @@
-"""Stage 4, render: the site's generated pages as (path, Markdown) pairs."""
+"""Stage 4, render: the site's generated pages as (path, Markdown) pairs.
+
+Nothing here knows MkDocs: ``PageRenderer.pages()`` yields every generated
+page and ``fill_markers`` expands the ``<!-- casebook:… -->`` markers in
+hand-written pages. The plugin and ``casebook export-docs`` both use it.
+"""
 
 from __future__ import annotations
 
+import json
+import posixpath
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import jinja2
 
+from . import kana_key
+from .indices import KANA_ROWS, Casebook, decade_label
+from .model import STAGE_SLUGS, STAGES
+
 TEMPLATES = Path(__file__).parent / "templates"
+MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)(?:\s+([^>]*?))?\s*-->")
+STAGE_PAGE_LIMIT = 20
+"""A training page shows at most this many cases; the stage index lists them all."""
+RECENT = 5
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def md_text(value) -> str:
+    """Plain text made inert in Markdown (record fields are plain text, not Markdown)."""
+    if value is None:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+def md_cell(value) -> str:
+    return md_text(value)
+
+
+def attr_text(value) -> str:
+    """Text inside an admonition title's double quotes."""
+    return str(value).replace('"', "”").replace("\n", " ")
+
+
+def first_sentence(text: str, limit: int = 80) -> str:
+    head = text.split("。", 1)[0]
+    head = head + "。" if len(head) < len(text) else head
+    return head if len(head) <= limit else head[: limit - 1] + "…"
+
+
+def shared_text(related) -> str:
+    """Why a case is related: 形成の要因「…」、主な活動「…」."""
+    return "、".join(label + "「" + "」「".join(md_text(v) for v in values) + "」" for label, values in related.shared)
+
+
+def sources_text(sources) -> str:
+    parts = []
+    for s in sources:
+        title = md_text(s.title)
+        text = f"[{title}]({s.url})" if s.url else title
+        parts.append(text + (f"（{md_text(s.publisher)}）" if s.publisher else ""))
+    return "、".join(parts)
+
+
+def yaml_str(value: str) -> str:
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 @lru_cache(maxsize=None)
 def _environment(override: str | None) -> jinja2.Environment:
     search = [override, str(TEMPLATES)] if override else [str(TEMPLATES)]
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -21,8 +80,181 @@ def _environment(override: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    env.filters.update(t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str)
+    return env
 
 
 def environment(override: Path | None = None) -> jinja2.Environment:
     """Templates from ``override`` first (a project's own), then the package's."""
     return _environment(str(override) if override else None).overlay()
+
+
+def relative(here: str, target: str) -> str:
+    """Link from page ``here`` to page ``target`` (both docs-relative ``.md`` paths)."""
+    target, _, anchor = target.partition("#")
+    link = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return link + ("#" + anchor if anchor else "")
+
+
+class PageRenderer:
+    """Renders every generated page of a ``Casebook``."""
+
+    def __init__(self, book: Casebook, updated: dict[str, str] | None = None, templates: Path | None = None):
+        self.book = book
+        self.updated = updated or {}
+        self.env = environment(templates)
+        self.env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, shared_text=shared_text, sources_text=sources_text)
+        self._templates = {}
+
+    def _render(self, name: str, here: str, **context) -> str:
+        template = self._templates.get(name) or self._templates.setdefault(name, self.env.get_template(name))
+        facets = self.book.facets
+
+        def url(target: str) -> str:
+            return relative(here, target)
+
+        def facet_link(facet: str, label: str, text: str | None = None) -> str:
+            f = facets[facet]
+            return f"[{md_text(text or label)}]({relative(here, f.path(label))})"
+
+        def facet_links(facet: str, labels) -> str:
+            return "、".join(facet_link(facet, label) for label in labels)
+
+        return template.render(url=url, facet_link=facet_link, facet_links=facet_links, **context)
+
+    # -- pages -------------------------------------------------------------
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """Every generated page as (docs-relative path, Markdown)."""
+        book = self.book
+        narratives = book.dataset.narratives
+        for case in book.cases:
+            path = narratives.get(case.id)
+            yield self.case_path(case.id), self.case_page(case, path.read_text(encoding="utf-8") if path else None)
+        yield "cases/index.md", self._cases_index()
+        facets = [f for f in book.facets.values() if f.name != "kana"]
+        yield "index/index.md", self._render("facets.md.j2", "index/index.md", facets=facets, total=len(book.cases))
+        for facet in book.facets.values():
+            yield from self._facet_pages(facet)
+        yield from self._matrix_pages()
+
+    @staticmethod
+    def case_path(case_id: str) -> str:
+        return f"cases/{case_id}.md"
+
+    def case_page(self, case, narrative: str | None = None) -> str:
+        here = self.case_path(case.id)
+        body = narrative if narrative is not None else case.body
+        return self._render("case.md.j2", here, case=case, body=(body or "").strip(), related=self.book.related.get(case.id, []))
+
+    def _cases_index(self) -> str:
+        book = self.book
+        pref = book.facets["prefecture"]
+        regions = []
+        for region in book.regions:
+            values = [v for v in pref.used if v.group == region.name]
+            if values:
+                regions.append((region.name, values))
+        facets = [f for f in book.facets.values() if f.name not in ("kana",)]
+        return self._render(
+            "cases_index.md.j2",
+            "cases/index.md",
+            total=len(book.cases),
+            kinds=book.facets["kind"].values,
+            kind_facet=book.facets["kind"],
+            kana_facet=book.facets["kana"],
+            facets=facets,
+            regions=regions,
+            pref_facet=pref,
+        )
+
+    def _facet_pages(self, facet) -> Iterator[tuple[str, str]]:
+        groups = None
+        intro = _FACET_INTRO.get(facet.name, f"{facet.title}ごとに事例を分けた一覧です。数字は事例の件数です。")
+        if facet.name == "prefecture":
+            groups = [(r.name, [v for v in facet.values if v.group == r.name]) for r in self.book.regions]
+            intro = "都道府県ごとの事例の数です。地方ごとに、都道府県コードの順に並べています。"
+        if facet.name != "kana":
+            yield facet.overview_path, self._render("facet_overview.md.j2", facet.overview_path, facet=facet, groups=groups, intro=intro)
+        for value in facet.used:
+            path = facet.path(value.label)
+            cases = facet.cases[value.label]
+            if facet.name == "stage":
+                yield path, self._render("stage_value.md.j2", path, value=value, cases=cases)
+            else:
+                yield path, self._render("facet_value.md.j2", path, facet=facet, value=value, cases=cases, intro="")
+
+    def cell_path(self, facet, value, stage: str) -> str:
+        return f"index/matrix/{facet.slug}/{value.slug}-{STAGE_SLUGS[stage]}.md"
+
+    def _matrix_cells(self):
+        cells = {}
+        for name in ("formation_factor", "sustainability_factor"):
+            facet = self.book.facets[name]
+            cells[name] = {v.label: {s: [c for c in facet.cases.get(v.label, ()) if c.stage_lesson(s)] for s in STAGES} for v in facet.values}
+        return cells
+
+    def _matrix_pages(self) -> Iterator[tuple[str, str]]:
+        facets = [self.book.facets["formation_factor"], self.book.facets["sustainability_factor"]]
+        cells = self._matrix_cells()
+        yield "index/matrix.md", self._render("matrix.md.j2", "index/matrix.md", facets=facets, cells=cells, cell_path=self.cell_path)
+        stage_facet = self.book.facets["stage"]
+        for facet in facets:
+            for value in facet.values:
+                for stage in STAGES:
+                    cases = cells[facet.name][value.label][stage]
+                    if cases:
+                        path = self.cell_path(facet, value, stage)
+                        yield path, self._render("matrix_cell.md.j2", path, facet=facet, value=value, stage=stage, cases=cases, stage_facet=stage_facet)
+
+    # -- markers in hand-written pages --------------------------------------
+    def fill_markers(self, markdown: str, here: str) -> str:
+        """Replace ``<!-- casebook:NAME ARG -->`` markers; unknown markers are left for the caller to report."""
+        if "casebook:" not in markdown:
+            return markdown
+        return MARKER.sub(lambda m: self._marker(m.group(1), (m.group(2) or "").strip(), here, m.group(0)), markdown)
+
+    def _marker(self, name: str, arg: str, here: str, original: str) -> str:
+        book = self.book
+        if name == "stage-cases" and arg in STAGES:
+            cases = book.facets["stage"].cases.get(arg, [])
+            shown = cases[:STAGE_PAGE_LIMIT]
+            return self._render("stage_cases.md.j2", here, cases=shown, stage=arg, more=len(cases) - len(shown), stage_facet=book.facets["stage"])
+        if name == "recent-cases":
+            ordered = sorted(book.cases, key=lambda c: (self.updated.get(c.id) or c.verified or ""), reverse=True)
+            items = [(c, self.updated.get(c.id) or c.verified) for c in ordered[:RECENT]]
+            return self._render("recent_cases.md.j2", here, items=items)
+        if name == "glossary":
+            return self._glossary(here)
+        if name == "national" and book.dataset.national and arg in ("fy2017", "findings", "by_year", "targets", "notes"):
+            national = book.dataset.national
+            sources = national["sources"]
+
+            def src(key):
+                if not key:
+                    return ""
+                s = sources[key]
+                title = md_text(s.title) + (f"（{md_text(s.publisher)}）" if s.publisher else "")
+                return f"[{title}]({s.url})" if s.url else title
+
+            return self._render("national.md.j2", here, section=arg, items=national.get(arg) or [], src=src)
+        return original
+
+    def _glossary(self, here: str) -> str:
+        terms = sorted(self.book.glossary, key=lambda t: kana_key(t.reading))
+        rows: dict[str, list] = {}
+        row_of = {ch: label for label, _slug, chars in KANA_ROWS for ch in chars}
+        for t in terms:
+            rows.setdefault(row_of.get(kana_key(t.reading)[:1], "その他"), []).append(t)
+        order = [label for label, _s, _c in KANA_ROWS] + ["その他"]
+        return self._render(
+            "glossary.md.j2",
+            here,
+            rows=[(r, rows[r]) for r in order if r in rows],
+            slug_of={t.term: t.slug for t in terms},
+        )
+
+
+_FACET_INTRO = {
+    "stage": "研修テキストの4つの段階ごとに、その段階で学べる事例の数です。",
+    "decade": "設立の年代ごとの事例の数です。設立年が出典で確かめられない事例は含みません。",
+}

@@ -330,6 +330,7 @@ class Record(FieldType):
 
     def __post_init__(self):
         self.by_name = {f.name: f for f in self.fields}
+        self.defaults = {f.name: (() if f.default is None and isinstance(f.type, ListOf) else f.default) for f in self.fields}
 
     def check(self, node, field, w):
         if not isinstance(node, yaml.MappingNode):
@@ -378,7 +379,7 @@ class Record(FieldType):
             return INVALID
         if self.factory is None:
             return values
-        args = {f.name: values.get(f.name, f.default) for f in self.fields}
+        args = {f.name: values.get(f.name, self.defaults[f.name]) for f in self.fields}
         if self.located:
             args["location"] = w.loc(node)
         return self.factory(**args)

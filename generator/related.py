@@ -1,0 +1,88 @@
+"""Related cases: the 5 cases sharing the most weighted features with each case.
+
+Scores are a sparse-feature dot product (``X·W·Xᵀ``) computed with numpy in
+row blocks, so there is no all-pairs Python loop: at 5,000 cases this is a
+handful of matrix products. Ties break by あいうえお order, deterministically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import kana_key
+from .model import Case
+
+WEIGHTS = (
+    ("formation_factors", "形成の要因", 3),
+    ("sustainability_factors", "持続的な運営の要因", 3),
+    ("regional_issues", "地域課題", 2),
+    ("activities", "主な活動", 1),
+)
+"""(case attribute, label shown on the page, weight): shared factors count most."""
+TOP = 5
+BLOCK = 1024
+
+
+@dataclass(frozen=True)
+class Related:
+    case: Case
+    score: int
+    shared: tuple[tuple[str, tuple[str, ...]], ...]
+    """(what is shared, the shared values), e.g. (("形成の要因", ("危機感の共有",)),)."""
+
+
+def features(case: Case) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for attr, _label, _w in WEIGHTS:
+        values = getattr(case, attr)
+        out[attr] = tuple(v.factor if hasattr(v, "factor") else v for v in values)
+    return out
+
+
+def related_cases(cases: list[Case], top: int = TOP) -> dict[str, list[Related]]:
+    n = len(cases)
+    if n < 2:
+        return {c.id: [] for c in cases}
+    feats = [features(c) for c in cases]
+    columns: dict[tuple[str, str], int] = {}
+    rows, cols, weights = [], [], []
+    for i, f in enumerate(feats):
+        for attr, _label, w in WEIGHTS:
+            for v in f[attr]:
+                j = columns.setdefault((attr, v), len(columns))
+                rows.append(i)
+                cols.append(j)
+                weights.append(w)
+    x = np.zeros((n, max(len(columns), 1)), dtype=np.float32)
+    x[rows, cols] = 1.0
+    col_weight = np.zeros(x.shape[1], dtype=np.float32)
+    col_weight[cols] = weights
+    xw = x * col_weight
+    order = sorted(range(n), key=lambda i: (kana_key(cases[i].kana), cases[i].id))
+    rank = np.empty(n, dtype=np.float64)
+    rank[order] = np.arange(n, dtype=np.float64)
+    tiebreak = (n - rank) / (n + 1)  # in (0, 1): earlier in あいうえお order wins a tie
+    out: dict[str, list[Related]] = {}
+    k = min(top, n - 1)
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        scores = (xw[start:stop] @ x.T).astype(np.float64)
+        scores[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        keyed = np.where(scores > 0, scores + tiebreak, 0.0)
+        best = np.argpartition(-keyed, k - 1, axis=1)[:, :k] if k < n else np.argsort(-keyed, axis=1)
+        for r in range(stop - start):
+            i = start + r
+            cand = sorted(best[r], key=lambda j: -keyed[r, j])
+            out[cases[i].id] = [_explain(cases[i], feats[i], cases[j], feats[j], int(round(scores[r, j]))) for j in cand if scores[r, j] > 0]
+    return out
+
+
+def _explain(case: Case, f: dict, other: Case, g: dict, score: int) -> Related:
+    shared = []
+    for attr, label, _w in WEIGHTS:
+        common = tuple(v for v in f[attr] if v in set(g[attr]))
+        if common:
+            shared.append((label, common))
+    return Related(other, score, tuple(shared))
