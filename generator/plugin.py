@@ -43,6 +43,27 @@ class CasebookConfig(Config):
     """Also publish records with ``status: 下書き`` (or set CASEBOOK_DRAFTS=1)."""
 
 
+def _default_nav(docs_dir: Path) -> list:
+    """A nav for projects that set none: MkDocs' automatic nav would list every case page.
+
+    Hand-written pages as MkDocs would list them, but the generated pages
+    only through their entry points (事例, 事例の索引).
+    """
+    nav: list = []
+    if (docs_dir / "index.md").is_file():
+        nav.append("index.md")
+    nav.append({"事例": ["cases/index.md", {"事例の索引": "index/index.md"}, {"要因 × 研修の段階": "index/matrix.md"}]})
+    for path in sorted(docs_dir.glob("*.md")):
+        if path.name != "index.md":
+            nav.append(path.name)
+    for folder in sorted(p for p in docs_dir.iterdir() if p.is_dir() and p.name not in ("cases", "index", "assets")):
+        pages = sorted(q.relative_to(docs_dir).as_posix() for q in folder.rglob("*.md"))
+        pages.sort(key=lambda q: not q.endswith("/index.md"))
+        if pages:
+            nav.append({folder.name: pages})
+    return nav
+
+
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     supports_multiple_instances = False
 
@@ -60,6 +81,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 config.markdown_extensions.append(ext)
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if config.nav is None:
+            config.nav = _default_nav(self.docs_dir)
         try:
             dataset = load_dataset(self.root, self.data_dir, self.docs_dir)
         except DataError as exc:

@@ -1,0 +1,43 @@
+"""Glossary auto-linking inside Japanese sentences."""
+
+from __future__ import annotations
+
+from generator.linker import GlossaryLinker
+from generator.model import GlossaryTerm, Source
+
+
+def term(t, slug, aka=(), link=True):
+    return GlossaryTerm(t, slug, "よみ", f"{t}の説明", (Source("s"),), tuple(aka), (), link)
+
+
+LINKER = GlossaryLinker([term("組織", "soshiki"), term("地域運営組織", "rmo", aka=("RMO",)), term("会費", "kaihi", link=False)])
+
+
+def test_term_inside_a_japanese_sentence_is_linked_longest_first():
+    html = LINKER.link("<p>住民の地域運営組織が活動する。</p>", "../glossary/")
+    assert html == '<p>住民の<a class="cb-term" href="../glossary/#rmo" title="地域運営組織の説明">地域運営組織</a>が活動する。</p>'
+
+
+def test_first_occurrence_only_and_aliases_count_as_the_same_term():
+    html = LINKER.link("<p>RMOは地域運営組織です。組織は組織。</p>", "g/")
+    assert html.count('href="g/#rmo"') == 1
+    assert html.count('href="g/#soshiki"') == 1
+    assert html.startswith('<p><a class="cb-term" href="g/#rmo"')
+
+
+def test_never_inside_headings_links_or_code():
+    src = '<h2>地域運営組織</h2><p><a href="x">地域運営組織</a> <code>組織</code></p><pre>組織</pre><p>地域運営組織</p>'
+    html = LINKER.link(src, "g/")
+    assert html.startswith('<h2>地域運営組織</h2><p><a href="x">地域運営組織</a> <code>組織</code></p><pre>組織</pre>')
+    assert html.endswith('<p><a class="cb-term" href="g/#rmo" title="地域運営組織の説明">地域運営組織</a></p>')
+
+
+def test_terms_marked_not_to_link_stay_plain_and_attributes_are_untouched():
+    html = LINKER.link('<p title="組織">会費を集める</p><img alt="組織">', "g/")
+    assert html.startswith('<p title="組織">会費を集める</p><img alt="組織">')
+
+
+def test_definition_is_escaped_in_the_title():
+    linker = GlossaryLinker([GlossaryTerm("拠点", "kyoten", "きょてん", '"><script>x</script>', (Source("s"),))])
+    html = linker.link("<p>拠点</p>", "g/")
+    assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html

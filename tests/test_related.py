@@ -1,0 +1,56 @@
+"""Related cases on a hand-made fixture, where the right answer is known."""
+
+from __future__ import annotations
+
+from generator.model import Case, FactorNote, Source
+from generator.related import related_cases
+
+
+def make(id, kana, formation=(), sustain=(), issues=(), acts=()):
+    return Case(
+        id=id,
+        name=id,
+        kana=kana,
+        prefecture="広島県",
+        municipality="テスト市",
+        summary="s",
+        stages=(("知る", "l"),),
+        sources=(Source("t", "https://example.jp/"),),
+        formation_factors=tuple(FactorNote(f) for f in formation),
+        sustainability_factors=tuple(FactorNote(f) for f in sustain),
+        regional_issues=tuple(issues),
+        activities=tuple(acts),
+    )
+
+
+def test_weights_rank_shared_factors_above_shared_activities():
+    a = make("a", "あ", formation=["危機感の共有"], issues=["高齢化"], acts=["防災", "配食"])
+    b = make("b", "い", formation=["危機感の共有"])  # 3
+    c = make("c", "う", acts=["防災", "配食"])  # 1 + 1 = 2
+    d = make("d", "え", issues=["高齢化"], acts=["防災"])  # 2 + 1 = 3, after b by kana
+    e = make("e", "お", sustain=["法人化"])  # nothing shared with a
+    rel = related_cases([a, b, c, d, e])
+    assert [(r.case.id, r.score) for r in rel["a"]] == [("b", 3), ("d", 3), ("c", 2)]
+    assert dict(rel["a"][1].shared) == {"地域課題": ("高齢化",), "主な活動": ("防災",)}
+    assert rel["e"] == []
+
+
+def test_at_most_five_and_never_itself():
+    cases = [make(f"c{i}", "かきくけこさしすせそ"[i], formation=["危機感の共有"]) for i in range(10)]
+    rel = related_cases(cases)
+    for case in cases:
+        ids = [r.case.id for r in rel[case.id]]
+        assert len(ids) == 5 and case.id not in ids
+    # ties break by あいうえお order
+    assert [r.case.id for r in rel["c9"]] == ["c0", "c1", "c2", "c3", "c4"]
+
+
+def test_symmetry_of_scores():
+    a = make("a", "あ", formation=["危機感の共有", "ワークショップ"], sustain=["法人化"])
+    b = make("b", "い", formation=["ワークショップ"], sustain=["法人化"], acts=["防災"])
+    rel = related_cases([a, b])
+    assert rel["a"][0].score == rel["b"][0].score == 6
+
+
+def test_single_case_has_no_related():
+    assert related_cases([make("a", "あ")]) == {"a": []}

@@ -1,0 +1,270 @@
+"""The built site: real ``mkdocs build --strict`` of the bundled data and of synthetic fixtures."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.indices import build_casebook
+from generator.model import STAGES
+from generator.validate import load_dataset
+
+from .sitebuild import REPO, article, case_links, copy_bundled, mkdocs_build, synthetic_site
+
+CASE_SECTIONS = ("地域課題", "主な活動", "形成の要因", "研修の段階と学びのポイント", "出典", "関連する事例", "情報の完全度")
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """The bundled site, built once for this module."""
+    project = copy_bundled(tmp_path_factory.mktemp("bundled"))
+    proc = mkdocs_build(project)
+    return project, proc
+
+
+@pytest.fixture(scope="module")
+def book():
+    return build_casebook(load_dataset(REPO, content_dir=REPO / "content"))
+
+
+def page(project: Path, url: str) -> str:
+    return (project / "site" / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_strict_build_has_no_warnings(bundled):
+    _project, proc = bundled
+    assert "WARNING" not in proc.stderr, proc.stderr
+
+
+def test_every_case_has_its_page_with_every_section(bundled, book):
+    project, _ = bundled
+    assert book.cases, "the bundled data should publish cases"
+    for case in book.cases:
+        html = article(page(project, f"cases/{case.id}"))
+        assert case.name in html
+        for section in CASE_SECTIONS:
+            assert section in html, (case.id, section)
+        if case.sustainability_factors:
+            assert "持続的な運営の要因" in html
+        if case.external_support:
+            assert "外部人材の活用" in html
+        for i, source in enumerate(case.sources, 1):
+            assert source.url.replace("&", "&amp;") in html, (case.id, source.url)
+
+
+def test_every_vocabulary_value_on_a_case_links_to_its_index_page(bundled, book):
+    project, _ = bundled
+    for case in book.cases:
+        html = article(page(project, f"cases/{case.id}"))
+        for name, facet in book.facets.items():
+            if name == "kana":
+                continue
+            for label in facet.extract(case):
+                slug = facet.by_label[label].slug
+                assert re.search(rf'href="\.\./\.\./index/{facet.slug}/{re.escape(slug)}/"', html), (case.id, name, label)
+
+
+def test_each_facet_value_page_lists_exactly_its_cases(bundled, book):
+    project, _ = bundled
+    dataset = load_dataset(REPO, content_dir=REPO / "content")
+    published = [c for c in dataset.cases if c.published]
+    checked = 0
+    for name, facet in book.facets.items():
+        for value in facet.values:
+            expected = {c.id for c in published if value.label in set(facet.extract(c))}
+            target = project / "site" / "index" / facet.slug / value.slug / "index.html"
+            if not expected:
+                assert not target.exists(), (name, value.label)
+                continue
+            listed = case_links(target.read_text(encoding="utf-8"))
+            assert set(listed) == expected, (name, value.label)
+            checked += 1
+    assert checked > 50
+
+
+def test_facet_value_pages_are_in_aiueo_order(bundled, book):
+    from generator import kana_key
+
+    project, _ = bundled
+    facet = book.facets["prefecture"]
+    for value in facet.used:
+        listed = case_links(page(project, f"index/prefecture/{value.slug}"))
+        keys = [kana_key(book.by_id[i].kana) for i in listed]
+        assert keys == sorted(keys)
+
+
+def test_prefecture_overview_groups_by_region_in_jis_order(bundled):
+    project, _ = bundled
+    html = article(page(project, "index/prefecture"))
+    regions = [m.group(1) for m in re.finditer(r"<h2[^>]*>([^<]+地方)</h2>", html)]
+    assert regions == ["北海道地方", "東北地方", "関東地方", "中部地方", "近畿地方", "中国地方", "四国地方", "九州・沖縄地方"]
+    assert html.index("青森県") < html.index("沖縄県")
+    assert html.index("島根県") < html.index("広島県") < html.index("高知県")
+
+
+def test_matrix_counts_match_records_and_link_to_their_cases(bundled, book):
+    project, _ = bundled
+    html = article(page(project, "index/matrix"))
+    facet = book.facets["formation_factor"]
+    for value in facet.used:
+        for stage in STAGES:
+            expected = {c.id for c in facet.cases[value.label] if c.stage_lesson(stage)}
+            if not expected:
+                continue
+            from generator.model import STAGE_SLUGS
+
+            cell = f"index/matrix/{facet.slug}/{value.slug}-{STAGE_SLUGS[stage]}"
+            assert f'href="{cell.removeprefix("index/matrix/")}/">{len(expected)}</a>' in html, (value.label, stage)
+            assert set(case_links(page(project, cell))) == expected
+
+
+def test_training_pages_contain_the_cases_tagged_for_their_stage(bundled, book):
+    project, _ = bundled
+    from generator.model import STAGE_SLUGS
+
+    for stage in STAGES:
+        html = article(page(project, f"training/{STAGE_SLUGS[stage]}"))
+        tagged = [c for c in book.cases if c.stage_lesson(stage)]
+        assert tagged
+        for case in tagged:
+            assert f'href="../../cases/{case.id}/"' in html, (stage, case.id)
+            lesson = case.stage_lesson(stage)
+            assert lesson[:15] in re.sub(r"<[^>]+>", "", html), (stage, case.id)
+        others = {c.id for c in book.cases} - {c.id for c in tagged}
+        assert not others & set(case_links(page(project, f"training/{STAGE_SLUGS[stage]}")))
+
+
+def test_glossary_terms_are_linked_in_sentences_not_in_headings_or_links(bundled):
+    project, _ = bundled
+    html = article(page(project, "training/shiru"))
+    linked = re.findall(r'<a class="cb-term" href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert linked, "training page should link glossary terms"
+    assert all(h.startswith("../../glossary/#") for h, _ in linked)
+    assert len({t for _, t in linked}) == len(linked), "each term only once per page"
+    for heading in re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", html, re.S):
+        assert "cb-term" not in heading
+    glossary = page(project, "glossary")
+    assert "cb-term" not in article(glossary)
+    for href, _ in linked:
+        anchor = href.split("#", 1)[1]
+        assert f'id="{anchor}"' in glossary, anchor
+
+
+def test_glossary_page_lists_terms_in_aiueo_order_with_anchors(bundled):
+    from generator import kana_key
+
+    project, _ = bundled
+    terms = yaml.safe_load((REPO / "data" / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
+    html = article(page(project, "glossary"))
+    positions = [html.index(f'id="{t["slug"]}"') for t in terms]
+    by_position = [t["reading"] for _, t in sorted(zip(positions, terms), key=lambda p: p[0])]
+    assert [kana_key(r) for r in by_position] == sorted(kana_key(r) for r in by_position)
+
+
+def test_home_shows_recent_cases_and_the_four_stages(bundled):
+    project, _ = bundled
+    html = article(page(project, ""))
+    assert len(case_links(page(project, ""))) >= 5
+    for stage in STAGES:
+        assert stage in html
+
+
+def test_nav_never_lists_case_pages(bundled, book):
+    project, _ = bundled
+    html = page(project, f"cases/{book.cases[0].id}")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') : html.index("</nav>", html.index('<nav class="md-nav md-nav--primary"'))]
+    for case in book.cases:
+        assert f"cases/{case.id}/" not in nav
+
+
+def test_generated_pages_are_not_written_into_content(bundled):
+    project, _ = bundled
+    assert not (project / "content" / "cases").exists()
+    assert not (project / "content" / "index").exists()
+
+
+def test_invalid_record_stops_the_build_with_located_message(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    path = project / "data" / "cases" / "kawane.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("activities:", "activites:", 1), encoding="utf-8")
+    proc = mkdocs_build(project, check=False)
+    assert proc.returncode != 0
+    assert "data/cases/kawane.yaml:" in proc.stderr
+    assert "activites" in proc.stderr and "「activities」の書き間違いではありませんか" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_drafts_are_built_only_with_casebook_drafts(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    path = project / "data" / "cases" / "kawane.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "status: 下書き\n", encoding="utf-8")
+    mkdocs_build(project)
+    assert not (project / "site" / "cases" / "kawane").exists()
+    assert "kawane" not in case_links(page(project, "index/prefecture/hiroshima")) if (project / "site/index/prefecture/hiroshima").exists() else True
+    mkdocs_build(project, env={"CASEBOOK_DRAFTS": "1"})
+    assert (project / "site" / "cases" / "kawane" / "index.html").exists()
+
+
+def test_narrative_file_becomes_the_case_body(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    path = project / "data" / "cases" / "kawane.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record.pop("body", None)
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (project / "content" / "cases").mkdir()
+    (project / "content" / "cases" / "kawane.md").write_text("テスト用の本文です。\n\n### 小見出し\n", encoding="utf-8")
+    mkdocs_build(project)
+    html = article(page(project, "cases/kawane"))
+    assert "テスト用の本文です。" in html and "事例のくわしい内容" in html
+
+
+def test_case_page_size_does_not_grow_with_the_number_of_cases(tmp_path):
+    sizes = {}
+    for n in (50, 500):
+        project = tmp_path / f"n{n}"
+        synthetic_site(project, n)
+        mkdocs_build(project)
+        sizes[n] = (project / "site" / "cases" / "synthetic-00001" / "index.html").stat().st_size
+    assert abs(sizes[500] - sizes[50]) / sizes[50] <= 0.05, sizes
+
+
+def test_site_without_nav_still_keeps_cases_out_of_the_nav(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0].replace("!!python/object/apply:pymdownx.slugs.slugify", ""))
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
+    (project / "mkdocs.yml").write_text(text, encoding="utf-8")
+    assert "nav" not in config
+    mkdocs_build(project)
+    html = page(project, "cases/kawane")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "cases/kawane/" not in nav and "cases/hata/" not in nav
+
+
+def test_export_docs_builds_with_plain_mkdocs_to_the_same_pages(bundled, tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    project, _ = bundled
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["--root", str(project), "export-docs", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not list(out.rglob("*.md.j2"))
+    assert "casebook:" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("  - casebook\n", "")
+    config = config.replace("docs_dir: content", f"docs_dir: {out}")
+    (plain / "mkdocs.yml").write_text(config, encoding="utf-8")
+    mkdocs_build(plain)
+
+    def pages(site: Path) -> set[str]:
+        return {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+
+    assert pages(plain / "site") == pages(project / "site")
