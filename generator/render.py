@@ -246,12 +246,12 @@ class PageRenderer:
         for t in terms:
             rows.setdefault(row_of.get(kana_key(t.reading)[:1], "その他"), []).append(t)
         order = [label for label, _s, _c in KANA_ROWS] + ["その他"]
-        return self._render(
-            "glossary.md.j2",
-            here,
-            rows=[(r, rows[r]) for r in order if r in rows],
-            slug_of={t.term: t.slug for t in terms},
-        )
+        slug_of = {t.term: t.slug for t in terms}
+
+        def related_links(names) -> str:
+            return "、".join(f"[{md_text(n)}](#{slug_of[n]})" for n in names)
+
+        return self._render("glossary.md.j2", here, rows=[(r, rows[r]) for r in order if r in rows], related_links=related_links)
 
 
 _FACET_INTRO = {
