@@ -153,6 +153,7 @@ TERM = Record(
         Field("group", Plain(max_len=60)),
     ),
     factory=Term,
+    located=True,
 )
 VOCABULARY_NAMES = (
     "legal_form",
@@ -171,7 +172,11 @@ VOCABULARY_FILE = Record(
     tuple(
         Field(
             name,
-            Record((Field("title", Plain(max_len=60), True), Field("slug", slug(), True), Field("terms", ListOf(TERM, 1), True))),
+            Record(
+                (Field("title", Plain(max_len=60), True), Field("slug", slug(), True), Field("terms", ListOf(TERM, 1), True)),
+                factory=lambda **fields: fields,
+                located=True,
+            ),
             True,
         )
         for name in VOCABULARY_NAMES
@@ -195,7 +200,7 @@ GLOSSARY_FILE = Record(
                         Field("link", Choice(choices=("yes", "no")), default="yes"),
                     ),
                     factory=lambda link, **kw: GlossaryTerm(link=link != "no", **kw),
-                    located=False,
+                    located=True,
                 ),
                 1,
             ),

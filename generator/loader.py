@@ -71,10 +71,22 @@ def display_path(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+def _char_at(text: str, mark) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = exc.problem or ""
-    if "'\\t'" in problem or "\t" in problem:
+    context = exc.context or ""
+    if "\t" in problem or "tab" in problem or _char_at(text, exc.problem_mark) == "\t":
         return "タブ文字は使えません。字下げには半角スペースを使ってください。"
+    if "quoted scalar" in context:
+        return "引用符（\" または '）が閉じられていません。文字列の終わりに同じ引用符を書いてください。"
     if "expected a single document" in str(exc.context or "") + problem:
         return "1つのファイルに書ける YAML 文書は1つだけです（--- で区切らないでください）。"
     if "found duplicate anchor" in problem or "found undefined alias" in problem:
@@ -106,16 +118,26 @@ def read_document(path: Path, root: Path | None, errors: list[CaseError]) -> Doc
 
 def compose(text: str, display: str, errors: list[CaseError]) -> yaml.Node | None:
     """Compose a YAML text into a node tree, or report where its syntax breaks."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        errors.append(CaseError(Location.from_mark(display, mark), "", _syntax_message(exc)))
-    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
-        errors.append(CaseError(Location(display), "", f"YAML として読めません（{exc}）。"))
+        # An unclosed quote is found at the end of the file; point at where it opened.
+        mark = exc.context_mark if "quoted scalar" in (exc.context or "") else (exc.problem_mark or exc.context_mark)
+        errors.append(CaseError(Location.from_mark(display, mark), "", _syntax_message(exc, text)))
+    except yaml.reader.ReaderError as exc:  # control characters and the like
+        # libyaml reports a byte offset into the UTF-8 text; the pure-Python reader a character index.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore") if _BaseLoader is not yaml.SafeLoader else text[: exc.position]
+        line = before.count("\n")
+        column = len(before) - (before.rfind("\n") + 1)
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        errors.append(CaseError(Location(display, line, column), "", f"使えない制御文字（{code}）が含まれています。消してください。"))
+    except yaml.YAMLError as exc:
+        errors.append(CaseError(Location(display), "", "YAML として読めません（" + str(exc).replace("\n", " ") + "）。"))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None
 
 

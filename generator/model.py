@@ -26,6 +26,7 @@ class Term:
     slug: str
     description: str
     group: str | None = None
+    location: Location = field(default=Location(""), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class GlossaryTerm:
     aka: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     link: bool = True
+    location: Location = field(default=Location(""), compare=False, repr=False)
 
 
 def as_dict(obj: Any) -> Any:

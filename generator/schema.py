@@ -229,10 +229,12 @@ class Int(FieldType):
         s: dict = {"type": "integer"}
         if self.minimum is not None:
             s["minimum"] = self.minimum
-        top = self.maximum() if callable(self.maximum) else self.maximum
-        if top is not None:
-            s["maximum"] = top
+        if self.maximum is not None and not callable(self.maximum):
+            s["maximum"] = self.maximum  # a moving bound (this year) stays in the validator only
         return s
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def this_year() -> int:
@@ -245,8 +247,11 @@ class Date(FieldType):
             return w.error(node, field, "日付を YYYY-MM-DD の形で1つ書いてください。")
         if node.tag == NULL:
             return None
+        text = node.value.strip()
         try:
-            value = _dt.date.fromisoformat(node.value.strip())
+            if not _ISO_DATE.match(text):
+                raise ValueError(text)
+            value = _dt.date.fromisoformat(text)
         except ValueError:
             return w.error(node, field, f"日付は YYYY-MM-DD の形で書いてください（例: 2024-04-01）。いまの値: {node.value}")
         if value > _dt.date.today():

@@ -55,22 +55,23 @@ def load_vocabulary(path: Path, root: Path | None, errors: list[CaseError]) -> d
     for name in d.VOCABULARY_NAMES:
         spec = raw[name]
         terms = spec["terms"]
-        _unique(terms, "label", doc, name, errors)
-        _unique(terms, "slug", doc, name, errors)
+        _unique(terms, "label", doc, f"{name}.terms", errors)
+        _unique(terms, "slug", doc, f"{name}.terms", errors)
         if spec["slug"] in RESERVED_FACETS or spec["slug"] in facet_slugs:
-            errors.append(CaseError(Location(doc.display), f"{name}.slug", f"slug「{spec['slug']}」は他の分類と重なります。別の slug にしてください。"))
+            errors.append(CaseError(spec["location"], f"{name}.slug", f"slug「{spec['slug']}」は他の分類と重なります。別の slug にしてください。"))
         facet_slugs[spec["slug"]] = name
         vocab[name] = Vocabulary.build(name, spec["title"], spec["slug"], terms)
     return vocab
 
 
 def _unique(terms, attr: str, doc, name: str, errors: list[CaseError]) -> None:
-    seen: dict[str, int] = {}
+    seen: dict[str, object] = {}
     for i, t in enumerate(terms, 1):
         key = getattr(t, attr)
         if key in seen:
-            errors.append(CaseError(Location(doc.display), f"{name}.terms[{i}].{attr}", f"「{key}」が重複しています（{seen[key]} 番目と同じ）。"))
-        seen.setdefault(key, i)
+            first = seen[key]
+            errors.append(CaseError(t.location, f"{name}[{i}].{attr}", f"「{key}」が重複しています（{first.line + 1} 行目と同じ）。"))
+        seen.setdefault(key, t.location)
 
 
 def load_cases(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None, errors: list[CaseError]) -> list[Case]:
@@ -123,11 +124,11 @@ def _check_file(path: Path, vocab, root, cases: list[Case], errors: list[CaseErr
     w = Walk(doc.display, errors, vocab)
     if path.parent.name == "cases":
         case = d.CASE.check(doc.node, "", w)
-        if isinstance(case, Case):
-            if case.id != path.stem:
-                errors.append(CaseError(case.location, "id", f"id「{case.id}」とファイル名「{path.name}」が合いません。ファイル名は「{case.id}.yaml」にしてください。"))
-            else:
-                cases.append(case)
+        id_node = _id_node(doc.node)
+        if id_node is not None and id_node.value != path.stem:
+            errors.append(CaseError(w.loc(id_node), "id", f"id「{id_node.value}」とファイル名「{path.name}」が合いません。ファイル名は「{id_node.value}.yaml」にしてください。"))
+        elif isinstance(case, Case):
+            cases.append(case)
     elif isinstance(doc.node, yaml.SequenceNode):
         for item in doc.node.value:
             case = d.CASE.check(item, "", w)
@@ -135,6 +136,15 @@ def _check_file(path: Path, vocab, root, cases: list[Case], errors: list[CaseErr
                 cases.append(case)
     else:
         errors.append(CaseError(w.loc(doc.node), "", "このファイルには事例のリスト（各事例を「- id: …」で始める）を書いてください。"))
+
+
+def _id_node(node) -> yaml.ScalarNode | None:
+    """The ``id`` value of a record mapping, when it is a plain string (checked even if the record has other errors)."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "id":
+                return value if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:str" else None
+    return None
 
 
 def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | None, errors: list[CaseError]) -> None:
@@ -177,7 +187,7 @@ def load_glossary(path: Path, root: Path | None, errors: list[CaseError]) -> lis
     for i, t in enumerate(terms, 1):
         for r in t.related:
             if r not in heads:
-                errors.append(CaseError(Location(doc.display), f"terms[{i}].related", f"関連語「{r}」は用語集にありません。"))
+                errors.append(CaseError(t.location, f"terms[{i}].related", f"関連語「{r}」は用語集にありません。"))
     return terms
 
 
@@ -212,6 +222,9 @@ def load_dataset(root: Path, data_dir: Path | None = None, content_dir: Path | N
     files = case_paths if case_paths is not None else case_files(data_dir)
     cases = load_cases(files, vocab, root, errors)
     narratives = find_narratives(content_dir)
+    if case_paths is not None:  # only some records were asked for: other narratives are not orphans
+        ids = {c.id for c in cases}
+        narratives = {k: v for k, v in narratives.items() if k in ids}
     check_cases(cases, narratives, root, errors)
     glossary = load_glossary(data_dir / "glossary.yaml", root, errors)
     national = load_national(data_dir / "national.yaml", root, errors)

@@ -118,11 +118,6 @@ def test_committed_schema_is_current():
     assert committed == result.stdout, "schema/case.schema.json is stale: run `casebook schema` and commit the result"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: schema.Int.schema writes maximum=this_year() for founded, population.year and sources[].year, "
-    "so the committed schema/case.schema.json (and test_committed_schema_is_current) goes stale every 1 January",
-)
 def test_schema_does_not_depend_on_the_date(vocab, monkeypatch):
     now = case_schema(vocab)
 
