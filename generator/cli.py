@@ -44,8 +44,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", help="github: プルリクエストの注釈の形で出す")
+@click.option("--no-cache", is_flag=True, help="前回の検査結果を使わず、すべてのファイルを読み直す")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool) -> None:
     """事例レコードを検査する（PATHS を省くとすべて）。問題がなければ終了コード 0。"""
     from .loader import expand_paths
     from .validate import load_dataset
@@ -53,7 +54,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     root = ctx.obj["root"]
     case_paths = expand_paths([p.resolve() for p in paths]) if paths else None
     try:
-        ds = load_dataset(root, content_dir=root / "content", case_paths=case_paths)
+        ds = load_dataset(root, content_dir=root / "content", case_paths=case_paths, use_cache=not no_cache)
     except DataError as exc:
         _print_errors(exc.errors, fmt)
         sys.exit(1)

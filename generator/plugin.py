@@ -84,7 +84,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if config.nav is None:
             config.nav = _default_nav(self.docs_dir)
         try:
-            dataset = load_dataset(self.root, self.data_dir, self.docs_dir)
+            dataset = load_dataset(self.root, self.data_dir, self.docs_dir, use_cache=True)
         except DataError as exc:
             raise PluginError("事例データに問題があります。\n" + exc.summary()) from None
         drafts = self.config.drafts or os.environ.get("CASEBOOK_DRAFTS") == "1"

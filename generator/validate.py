@@ -18,6 +18,7 @@ import yaml
 
 from . import definitions as d
 from .errors import CaseError, DataError, Location
+from .cache import ValidationCache, signature
 from .loader import case_files, display_path, read_document
 from .model import Case, GlossaryTerm, Vocabulary
 from .schema import INVALID, Walk
@@ -74,44 +75,78 @@ def _unique(terms, attr: str, doc, name: str, errors: list[CaseError]) -> None:
         seen.setdefault(key, t.location)
 
 
-def load_cases(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None, errors: list[CaseError]) -> list[Case]:
+def load_cases(
+    files: list[Path],
+    vocab: dict[str, Vocabulary],
+    root: Path | None,
+    errors: list[CaseError],
+    cache: ValidationCache | None = None,
+) -> list[Case]:
     """Check every case file; a file under ``cases/`` holds one record, any other a list.
 
-    Large sets are split over the machine's cores (parsing is CPU-bound and
-    files are independent); results come back in file order either way.
+    Unchanged files come from ``cache``; the rest are parsed, split over the
+    machine's cores when there are many (parsing is CPU-bound and files are
+    independent). Results keep file order either way.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(files) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        cases, errs = _check_files(files, vocab, root)
+    results: dict[Path, tuple[list[Case], list[CaseError]]] = {}
+    todo: list[Path] = []
+    sigs = {}
+    for path in files:
+        if cache is not None:
+            try:
+                sigs[path] = signature(path)
+            except OSError:
+                sigs[path] = None
+            hit = cache.get(path, sigs[path]) if sigs[path] else None
+            if hit is not None:
+                results[path] = hit
+                continue
+        todo.append(path)
+    for path, cases, errs in _check_parallel(todo, vocab, root):
+        results[path] = (cases, errs)
+        if cache is not None and sigs.get(path):
+            cache.put(path, sigs[path], cases, errs)
+    if cache is not None:
+        cache.save({str(p) for p in files})
+    out: list[Case] = []
+    for path in files:
+        cases, errs = results[path]
+        out.extend(cases)
         errors.extend(errs)
-        return cases
-    size = -(-len(files) // workers)
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    ctx = multiprocessing.get_context("fork")
-    cases: list[Case] = []
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=ctx) as pool:
-        for chunk_cases, chunk_errors in pool.map(_check_files, chunks, [vocab] * len(chunks), [root] * len(chunks)):
-            cases.extend(chunk_cases)
-            errors.extend(chunk_errors)
-    return cases
+    return out
 
 
 PARALLEL_MIN = 400
 """Below this many files, starting worker processes costs more than it saves."""
 
 
-def _check_files(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None) -> tuple[list[Case], list[CaseError]]:
-    cases: list[Case] = []
-    errors: list[CaseError] = []
+def _check_parallel(files: list[Path], vocab, root) -> list[tuple[Path, list[Case], list[CaseError]]]:
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_files(files, vocab, root)
+    size = -(-len(files) // workers)
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    out = []
+    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=multiprocessing.get_context("fork")) as pool:
+        for part in pool.map(_check_files, chunks, [vocab] * len(chunks), [root] * len(chunks)):
+            out.extend(part)
+    return out
+
+
+def _check_files(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None) -> list[tuple[Path, list[Case], list[CaseError]]]:
+    out = []
     gc_was_enabled = gc.isenabled()
     gc.disable()  # node trees are acyclic garbage; collecting during the walk only costs time
     try:
         for path in files:
+            cases: list[Case] = []
+            errors: list[CaseError] = []
             _check_file(path, vocab, root, cases, errors)
+            out.append((path, cases, errors))
     finally:
         if gc_was_enabled:
             gc.enable()
-    return cases, errors
+    return out
 
 
 def _check_file(path: Path, vocab, root, cases: list[Case], errors: list[CaseError]) -> None:
@@ -212,15 +247,29 @@ def load_national(path: Path, root: Path | None, errors: list[CaseError]) -> dic
     return raw
 
 
-def load_dataset(root: Path, data_dir: Path | None = None, content_dir: Path | None = None, case_paths: list[Path] | None = None) -> Dataset:
-    """Load and validate everything under ``data/``; raise ``DataError`` listing every problem."""
+def load_dataset(
+    root: Path,
+    data_dir: Path | None = None,
+    content_dir: Path | None = None,
+    case_paths: list[Path] | None = None,
+    use_cache: bool = False,
+) -> Dataset:
+    """Load and validate everything under ``data/``; raise ``DataError`` listing every problem.
+
+    ``use_cache`` reuses results for unchanged files (see ``cache``); it is off
+    unless asked for and always off with CASEBOOK_NO_CACHE=1.
+    """
     data_dir = data_dir or root / "data"
     errors: list[CaseError] = []
-    vocab = load_vocabulary(data_dir / "vocabulary.yaml", root, errors)
+    vocab_path = data_dir / "vocabulary.yaml"
+    vocab = load_vocabulary(vocab_path, root, errors)
     if errors:
         raise DataError(errors)
     files = case_paths if case_paths is not None else case_files(data_dir)
-    cases = load_cases(files, vocab, root, errors)
+    cache = None
+    if use_cache and os.environ.get("CASEBOOK_NO_CACHE") != "1":
+        cache = ValidationCache(root, vocab_path.read_bytes())
+    cases = load_cases(files, vocab, root, errors, cache)
     narratives = find_narratives(content_dir)
     if case_paths is not None:  # only some records were asked for: other narratives are not orphans
         ids = {c.id for c in cases}

@@ -17,6 +17,20 @@ from generator.validate import load_dataset
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Validation caches go to a throw-away folder, also for the mkdocs subprocesses."""
+    import os
+
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
 # A minimal valid record. Line numbers (1-based) are relied upon by the tests:
 #  1 id: x
 #  2 name: テスト協議会
