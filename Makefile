@@ -12,13 +12,22 @@ TSTAMP := $(VENV)/.installed-test
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml package-lock.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	@# Pagefind 1.6.0 from npm (ICU4X Japanese segmentation); without npm the build
+	@# falls back to PyPI's pagefind[extended] with a warning (see generator/search.py).
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else $(BIN)/python -m pip install --quiet 'pagefind[extended]==1.5.2'; fi
 	touch $@
 
 $(TSTAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# Browser tests drive Debian's chromium (Playwright never downloads a browser here).
+	if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
 	touch $@
 
 site: $(STAMP)

@@ -8,6 +8,7 @@ hand-written pages; on_page_content links glossary terms.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from pathlib import Path
 
@@ -23,11 +24,16 @@ from .history import last_updated
 from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
 from .render import MARKER, PageRenderer
+from .search import SearchIndexError, build_index, find_binary
 from .validate import load_dataset
 
 log = get_plugin_logger("casebook")
 ASSETS = Path(__file__).parent / "assets"
+THEME = Path(__file__).parent / "theme"
 CSS = "assets/casebook.css"
+JS = "assets/casebook-search.js"
+ARTICLE = '<article class="md-content__inner md-typeset">'
+
 
 
 class CasebookConfig(Config):
@@ -41,6 +47,13 @@ class CasebookConfig(Config):
     """Docs-relative path prefixes whose pages get automatic glossary links."""
     drafts = c.Type(bool, default=False)
     """Also publish records with ``status: 下書き`` (or set CASEBOOK_DRAFTS=1)."""
+    search = c.Type(bool, default=True)
+    """Index the built site with Pagefind."""
+    search_exclude = c.ListOfItems(
+        c.Type(str),
+        default=["search.md", "situation.md", "cases/index.md", "index/index.md", "index/*/index.md", "index/matrix.md", "index/matrix/*", "index/kana/*"],
+    )
+    """Docs-relative paths (glob patterns) left out of the search index: finders and lists of lists."""
 
 
 def _default_nav(docs_dir: Path) -> list:
@@ -76,11 +89,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.root = Path(config.config_file_path).parent.resolve()
         self.data_dir = (self.root / self.config.data_dir).resolve()
         self.docs_dir = Path(config.docs_dir).resolve()
-        for ext in ("attr_list", "admonition", "tables", "toc"):
+        for ext in ("attr_list", "admonition", "tables", "toc", "md_in_html"):
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if JS not in config.extra_javascript:
+            config.extra_javascript.append(JS)
+        if str(THEME) not in config.theme.dirs:  # after a project's custom_dir, before Material's own
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         if config.nav is None:
             config.nav = _default_nav(self.docs_dir)
         try:
@@ -105,9 +122,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 files.remove(existing)
         for path, markdown in self.renderer.pages():
             self._add(files, config, path, markdown)
-        css = files.get_file_from_path(CSS)
-        if css is None:
-            files.append(File.generated(config, CSS, abs_src_path=str(ASSETS / "casebook.css")))
+        for asset in (CSS, JS):
+            if files.get_file_from_path(asset) is None:
+                files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
         return files
 
     @staticmethod
@@ -137,6 +154,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if glossary is None:
             return html
         return self.linker.link(html, get_relative_url(glossary.url, page.url))
+
+    def on_post_page(self, output, page, config):
+        """Mark the page's article as Pagefind's body, so nav, header and footer stay out of the index."""
+        if not (self.config.enabled and self.config.search):
+            return output
+        uri = page.file.src_uri
+        if any(fnmatch.fnmatchcase(uri, p) for p in self.config.search_exclude):
+            return output
+        return output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
+
+    def on_post_build(self, config):
+        if not (self.config.enabled and self.config.search):
+            return
+        binary = find_binary(self.root)
+        if binary is None:
+            raise PluginError("Pagefind が見つかりません。`make site`（または `npm ci`）で入れてください。検索なしで作るには mkdocs.yml で casebook の search: false を指定します。")
+        if binary.warning:
+            log.warning(binary.warning)
+        try:
+            summary = build_index(Path(config.site_dir), binary)
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
+        log.info(f"Pagefind（{binary.origin}）で検索索引を作りました。{summary}")
 
     def on_serve(self, server, config, builder):
         if self.config.enabled:

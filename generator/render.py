@@ -7,6 +7,7 @@ hand-written pages. The plugin and ``casebook export-docs`` both use it.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -19,8 +20,22 @@ import jinja2
 from . import kana_key
 from .indices import KANA_ROWS, Casebook, decade_label
 from .model import STAGE_SLUGS, STAGES
+from .prefectures import BY_NAME as PREFECTURE_BY_NAME
 
 TEMPLATES = Path(__file__).parent / "templates"
+SEARCH_FILTERS = (
+    ("段階", "stage"),
+    ("都道府県", "prefecture"),
+    ("種類", "kind"),
+    ("法人格", "legal_form"),
+    ("地域課題", "regional_issue"),
+    ("主な活動", "activity"),
+    ("収入源", "income"),
+    ("形成の要因", "formation_factor"),
+    ("持続の要因", "sustainability_factor"),
+    ("活動範囲", "scope"),
+)
+"""(Pagefind filter name, facet) on every case page; 地方 is added from the prefecture."""
 MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)(?:\s+([^>]*?))?\s*-->")
 STAGE_PAGE_LIMIT = 20
 """A training page shows at most this many cases; the stage index lists them all."""
@@ -65,6 +80,11 @@ def sources_text(sources) -> str:
     return "、".join(parts)
 
 
+def pagefind_value(value) -> str:
+    """A value inside a data-pagefind-* attribute: HTML-escaped, and without ASCII commas (Pagefind's separator)."""
+    return html.escape(str(value).replace(",", "，"), quote=True)
+
+
 def yaml_str(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
@@ -80,7 +100,7 @@ def _environment(override: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str)
+    env.filters.update(t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value)
     return env
 
 
@@ -144,7 +164,25 @@ class PageRenderer:
     def case_page(self, case, narrative: str | None = None) -> str:
         here = self.case_path(case.id)
         body = narrative if narrative is not None else case.body
-        return self._render("case.md.j2", here, case=case, body=(body or "").strip(), related=self.book.related.get(case.id, []))
+        return self._render(
+            "case.md.j2",
+            here,
+            case=case,
+            body=(body or "").strip(),
+            related=self.book.related.get(case.id, []),
+            search_filters=self.search_filters(case),
+        )
+
+    def search_filters(self, case) -> list[tuple[str, tuple[str, ...]]]:
+        """Pagefind filters of a case page: (filter name, values), in the order the search page shows them."""
+        facets = self.book.facets
+        region = PREFECTURE_BY_NAME[case.prefecture].region
+        out = [("地方", (region,))]
+        for name, facet in SEARCH_FILTERS:
+            values = tuple(facets[facet].extract(case))
+            if values:
+                out.append((name, values))
+        return out
 
     def _cases_index(self) -> str:
         book = self.book
@@ -225,6 +263,16 @@ class PageRenderer:
             return self._render("recent_cases.md.j2", here, items=items)
         if name == "glossary":
             return self._glossary(here)
+        if name == "search-page":
+            return self._render("search_page.html.j2", here)
+        if name == "situation-finder":
+            facets = book.facets
+            groups = [
+                {"legend": "地域の課題（あてはまるものをすべて）", "facet": "regional_issue", "filter": "地域課題", "values": facets["regional_issue"].used},
+                {"legend": "いまの段階", "facet": "stage", "filter": "段階", "values": facets["stage"].used},
+                {"legend": "活動の範囲", "facet": "scope", "filter": "活動範囲", "values": facets["scope"].used},
+            ]
+            return self._render("situation.html.j2", here, groups=groups)
         if name == "national" and book.dataset.national and arg in ("fy2017", "findings", "by_year", "targets", "notes"):
             national = book.dataset.national
             sources = national["sources"]
