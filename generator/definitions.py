@@ -24,7 +24,10 @@ from .model import (
     Support,
     Term,
 )
+from .errors import CaseError, Location
+from .safety import markdown_problems
 from .schema import (
+    INVALID,
     SOURCED,
     Choice,
     Date,
@@ -52,6 +55,21 @@ class Plain(Text):
         if _HTML.search(value):
             return w.error(node, field, "HTML タグ（< で始まる書き方）は使えません。ふつうの文章で書いてください。")
         return value
+
+
+class MarkdownText(Text):
+    """A narrative in Markdown, checked against the content policy in ``safety``."""
+
+    def accept(self, value, node, field, w):
+        problems = markdown_problems(value)
+        if not problems:
+            return value
+        block = getattr(node, "style", None) in ("|", ">")
+        for line, column, message in problems:
+            at = node.start_mark
+            # Block scalars start on the next line; their column is the indentation (not kept by PyYAML).
+            w.errors.append(CaseError(Location(w.display, at.line + line + (1 if block else 0), column + (2 if block else at.column)), field, message))
+        return INVALID
 
 
 def slug(max_len: int = 64) -> Text:
@@ -132,7 +150,7 @@ CASE = Record(
             description="外部人材の活用",
         ),
         Field("stages", MapOf(Choice(choices=STAGES), Plain(max_len=1000), 1, STAGES), True, description="研修の段階ごとの学びのポイント"),
-        Field("body", Plain(max_len=20000), description="本文（Markdown）。content/cases/<id>.md に書いてもよい（両方は不可）"),
+        Field("body", MarkdownText(max_len=20000), description="本文（Markdown）。content/cases/<id>.md に書いてもよい（両方は不可）"),
         Field("sources", ListOf(source_record(True), 1), True, description="出典（1つ以上）"),
         Field("completeness", Choice(choices=COMPLETENESS), default="部分的", description="情報の完全度: 完全・部分的・要出典"),
         Field("verified", Date(), description="事実を最後に確かめた日（YYYY-MM-DD）"),

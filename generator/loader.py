@@ -49,6 +49,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """A single file larger than this is refused (data/cases.yaml may hold thousands of records)."""
+MAX_RECORD_CHARS = 64 * 1024
+"""One record longer than this (in characters) is refused; long narratives belong in content/cases/<id>.md."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     context = exc.context or ""
     if "\t" in problem or "tab" in problem or _char_at(text, exc.problem_mark) == "\t":
         return "タブ文字は使えません。字下げには半角スペースを使ってください。"
+    if "nesting depth" in problem:
+        return "入れ子（リストや項目の組の中のリスト）が深すぎます。"
     if "quoted scalar" in context:
         return "引用符（\" または '）が閉じられていません。文字列の終わりに同じ引用符を書いてください。"
     if "expected a single document" in str(exc.context or "") + problem:
@@ -151,6 +155,15 @@ def case_files(data_dir: Path) -> list[Path]:
     if folder.is_dir():
         files.extend(sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")))
     return files
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """True when ``path``, with links resolved, lies inside ``folder``."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

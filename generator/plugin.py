@@ -24,6 +24,7 @@ from .history import last_updated
 from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
 from .render import MARKER, PageRenderer
+from .safety import protect_external_links, sanitize
 from .search import SearchIndexError, build_index, find_binary
 from .validate import load_dataset
 
@@ -148,6 +149,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return html
         uri = page.file.src_uri
+        if uri.startswith("cases/") and uri != "cases/index.md":
+            html = sanitize(html)  # record text and narratives come from contributors
+        html = protect_external_links(html)
         if uri == self.config.glossary_page or not any(uri.startswith(p) for p in self.config.link_glossary_in):
             return html
         glossary = files.get_file_from_path(self.config.glossary_page)

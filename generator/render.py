@@ -41,14 +41,19 @@ STAGE_PAGE_LIMIT = 20
 """A training page shows at most this many cases; the stage index lists them all."""
 RECENT = 5
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_ESCAPE = re.compile(r"([\\`*_\[\]#{}!|])")
 
 
 def md_text(value) -> str:
-    """Plain text made inert in Markdown (record fields are plain text, not Markdown)."""
+    """Plain text made inert in Markdown (record fields are plain text, not Markdown).
+
+    HTML's three specials become entities; Markdown's become backslash escapes
+    (``{}`` too, so text can never form an attribute list); newlines become spaces.
+    """
     if value is None:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_ESCAPE.sub(r"\\\1", text).replace("\n", " ")
 
 
 def md_cell(value) -> str:

@@ -19,7 +19,8 @@ import yaml
 from . import definitions as d
 from .errors import CaseError, DataError, Location
 from .cache import ValidationCache, signature
-from .loader import case_files, display_path, read_document
+from .loader import MAX_RECORD_CHARS, case_files, display_path, inside, read_document
+from .safety import markdown_problems
 from .model import Case, GlossaryTerm, Vocabulary
 from .schema import INVALID, Walk
 
@@ -151,12 +152,22 @@ def _check_files(files: list[Path], vocab: dict[str, Vocabulary], root: Path | N
 
 def _check_file(path: Path, vocab, root, cases: list[Case], errors: list[CaseError]) -> None:
     before = len(errors)
+    if root is not None and not inside(path, root):
+        errors.append(CaseError(Location(display_path(path, root)), "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
+        return
     doc = read_document(path, root, errors)
     if doc.node is None:
         if len(errors) == before:
             errors.append(CaseError(Location(doc.display), "", "ファイルが空です。事例を1件書くか、ファイルを消してください。"))
         return
     w = Walk(doc.display, errors, vocab)
+    records = doc.node.value if isinstance(doc.node, yaml.SequenceNode) and path.parent.name != "cases" else [doc.node]
+    for record in records:
+        size = record.end_mark.index - record.start_mark.index
+        if size > MAX_RECORD_CHARS:
+            errors.append(CaseError(w.loc(record), "", f"1件の事例が長すぎます（{size:,} 文字、上限 {MAX_RECORD_CHARS:,} 文字）。長い本文は content/cases/<id>.md に分けてください。"))
+    if len(errors) > before:
+        return
     if path.parent.name == "cases":
         case = d.CASE.check(doc.node, "", w)
         id_node = _id_node(doc.node)
@@ -193,6 +204,16 @@ def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | Non
     for case_id, path in sorted(narratives.items()):
         case = first.get(case_id)
         loc = Location(display_path(path, root))
+        if root is not None and not inside(path, root):
+            errors.append(CaseError(loc, "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            errors.append(CaseError(loc, "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
+            continue
+        for line, column, message in markdown_problems(text.replace("\r\n", "\n")):
+            errors.append(CaseError(Location(loc.path, line, column), "", message))
         if case is None:
             errors.append(CaseError(loc, "", f"この本文に対応する事例（id: {case_id}）がありません。ファイル名を事例の id にそろえてください。"))
         elif case.body:

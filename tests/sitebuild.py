@@ -28,8 +28,16 @@ plugins:
 """
 
 
+def pagefind_env() -> dict:
+    """Copied projects have no node_modules: point them at the repository's pinned Pagefind."""
+    from generator.search import _npm_binary
+
+    binary = _npm_binary(REPO)
+    return {"PAGEFIND_BINARY_PATH": binary} if binary else {}
+
+
 def mkdocs_build(project: Path, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env(), **(env or {})}
     proc = subprocess.run([*MKDOCS, "build", "--strict", *args], cwd=project, capture_output=True, text=True, env=full_env, timeout=600)
     if check and proc.returncode != 0:
         raise AssertionError(f"mkdocs build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
@@ -59,7 +67,7 @@ def synthetic_site(target: Path, n: int, seed: int = 7) -> list[dict]:
 
 def article(html: str) -> str:
     """The page's main content (what Pagefind and readers see), without nav and footer."""
-    start = html.index('<article class="md-content__inner md-typeset">')
+    start = re.search(r'<article class="md-content__inner md-typeset"[^>]*>', html).start()
     return html[start : html.index("</article>", start)]
 
 

@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 
-from .sitebuild import copy_bundled
+from .sitebuild import copy_bundled, pagefind_env
 
 
 def free_port() -> int:
@@ -39,7 +39,7 @@ def wait_for(predicate, timeout: float) -> bool:
 def test_serve_rebuilds_when_a_record_changes(tmp_path):
     project = copy_bundled(tmp_path / "p")
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,

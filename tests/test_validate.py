@@ -392,7 +392,7 @@ def test_html_rejected_in_text_fields(check, valid, old, new, line, column, fiel
 
 def test_html_rejected_in_body(check, valid):
     err = only(check(valid + "body: |\n  本文です。\n  <div>囲み</div>\n"))
-    assert (err.location.line + 1, err.location.column + 1, err.field) == (17, 7, "body")
+    assert (err.location.line + 1, err.location.column + 1, err.field) == (19, 3, "body")
     assert "HTML タグ" in err.message
 
 

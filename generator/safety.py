@@ -1,0 +1,94 @@
+"""Content safety: what Markdown from records and narratives may contain.
+
+Policy (documented for editors in content/contributing.md): text reaches the
+page only as Markdown we render ourselves. Raw HTML is rejected with a
+located error, never passed through; links may be http(s), mailto or
+relative; images must come from the site itself; attribute lists
+(``{: …}``), which could add event handlers, are rejected. Rendered case pages
+are sanitized once more with nh3 (an allow-list), so a gap in these checks
+still cannot put script on a page.
+"""
+
+from __future__ import annotations
+
+import re
+
+HTML_TAG = re.compile(r"<[A-Za-z!/?]")
+ATTR_LIST = re.compile(r"\{:?\s*(?:[.#][\w-]|[\w-]+\s*=)")
+INLINE_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
+REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+def link_problem(url: str, image: bool) -> str | None:
+    """Why ``url`` may not be used in a link (or an image), or None."""
+    target = re.sub(r"[\x00-\x20]", "", url)  # browsers ignore controls and spaces inside schemes
+    m = SCHEME.match(target)
+    if image:
+        if m or target.startswith("//"):
+            return f"画像はこのサイトの中のものだけ使えます（外部の画像は読み込みません）: {url}"
+        return None
+    if m and m.group(1).lower() not in SAFE_SCHEMES:
+        return f"リンク先に「{m.group(1)}:」は使えません。http、https、mailto、またはサイト内のリンクにしてください: {url}"
+    return None
+
+
+def markdown_problems(text: str) -> list[tuple[int, int, str]]:
+    """Problems in a Markdown text as (0-based line, 0-based column, Japanese message)."""
+    problems = []
+    for i, line in enumerate(text.split("\n")):
+        m = HTML_TAG.search(line)
+        if m:
+            problems.append((i, m.start(), "HTML タグ（< で始まる書き方）は使えません。Markdown で書いてください。"))
+        m = ATTR_LIST.search(line)
+        if m:
+            problems.append((i, m.start(), "属性の指定（{: …} の書き方）は使えません。"))
+        for m in INLINE_LINK.finditer(line):
+            why = link_problem(m.group(2), image=bool(m.group(1)))
+            if why:
+                problems.append((i, m.start(2), why))
+        m = REFERENCE.match(line)
+        if m:
+            why = link_problem(m.group(1), image=False)
+            if why:
+                problems.append((i, m.start(1), why))
+    return problems
+
+
+# --- output side ---------------------------------------------------------------
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "img", "li", "mark", "ol", "p", "pre", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "hidden"},
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "td": {"style"},
+    "th": {"style"},
+    "ol": {"start"},
+}
+_EXTERNAL_A = re.compile(r'<a (?![^>]*\brel=)([^>]*\bhref="(?:https?:)?//[^"]*"[^>]*)>')
+
+
+def sanitize(html: str) -> str:
+    """Allow-list cleaning of a rendered page body (nh3): no script, no handlers, safe URLs only."""
+    import nh3
+
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        generic_attribute_prefixes={"data-pagefind-"},
+        url_schemes=SAFE_SCHEMES,
+        filter_style_properties={"text-align"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def protect_external_links(html: str) -> str:
+    """``rel="noopener noreferrer"`` on every link that leaves the site."""
+    return _EXTERNAL_A.sub(r'<a \1 rel="noopener noreferrer">', html)
