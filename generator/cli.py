@@ -136,5 +136,25 @@ def export_docs(ctx: click.Context, target: Path) -> None:
     click.echo(f"{count} ページを {target} に書き出しました。")
 
 
+@main.command("check-links")
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def check_links(ctx: click.Context, site: Path | None) -> None:
+    """作ったサイト（既定: site/）の中のリンクと見出しへのリンクがすべてつながっているか確かめる。"""
+    from .links import check_site
+
+    site = site or ctx.obj["root"] / "site"
+    if not (site / "index.html").is_file():
+        click.echo(f"{site} にサイトがありません。先に make site（mkdocs build）を実行してください。", err=True)
+        sys.exit(2)
+    checked, broken = check_site(site)
+    for b in broken:
+        click.echo(str(b))
+    if broken:
+        click.echo(f"リンク {checked:,} 件のうち {len(broken)} 件がつながっていません。", err=True)
+        sys.exit(1)
+    click.echo(f"リンク {checked:,} 件を確かめました。切れたリンクはありません。")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

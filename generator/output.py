@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -30,3 +32,36 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class AtomicSite:
+    """Build into a staging folder beside ``site/``, then swap it in with two renames.
+
+    A failed build (bad data, a strict-mode warning, a crash) leaves the
+    previous ``site/`` exactly as it was.
+    """
+
+    def __init__(self, target: Path):
+        self.target = target.resolve()
+        self.staging = self.target.with_name(f".{self.target.name}.building-{os.getpid()}")
+        self.old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def commit(self) -> None:
+        if not self.staging.is_dir():
+            return
+        shutil.rmtree(self.old, ignore_errors=True)
+        if self.target.exists():
+            os.replace(self.target, self.old)
+        os.replace(self.staging, self.target)
+        shutil.rmtree(self.old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def strict_warnings() -> bool:
+    """Whether MkDocs' strict-mode counter has seen a warning in this build (it aborts after post_build)."""
+    from mkdocs.utils import CountHandler
+
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)

@@ -20,7 +20,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from .errors import DataError
-from .history import last_updated
+from .history import last_commit_epoch, last_updated
+from .output import AtomicSite, strict_warnings
 from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
 from .render import MARKER, PageRenderer
@@ -83,6 +84,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_startup(self, *, command, dirty):
         self.is_serve = command == "serve"
+        self.is_dirty = dirty
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -111,6 +113,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.renderer = PageRenderer(self.book, last_updated(self.root, self.data_dir), templates)
         self.linker = GlossaryLinker(self.book.glossary)
         log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
+        if "SOURCE_DATE_EPOCH" not in os.environ:  # reproducible dates (sitemap): the last commit's time
+            epoch = last_commit_epoch(self.root)
+            if epoch:
+                os.environ["SOURCE_DATE_EPOCH"] = epoch
+        self.swap = None
+        if not (getattr(self, "is_serve", False) or getattr(self, "is_dirty", False)):
+            self.swap = AtomicSite(Path(config.site_dir))
+            config.site_dir = str(self.swap.staging)
         return config
 
     def on_files(self, files: Files, config):
@@ -168,9 +178,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return output
         return output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
 
-    def on_post_build(self, config):
-        if not (self.config.enabled and self.config.search):
-            return
+    def _index(self, config) -> None:
         binary = find_binary(self.root)
         if binary is None:
             raise PluginError("Pagefind が見つかりません。`make site`（または `npm ci`）で入れてください。検索なしで作るには mkdocs.yml で casebook の search: false を指定します。")
@@ -181,6 +189,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         log.info(f"Pagefind（{binary.origin}）で検索索引を作りました。{summary}")
+
+    @event_priority(-100)  # after every other plugin's post_build: index, then swap, last
+    def on_post_build(self, config):
+        if not self.config.enabled:
+            return
+        if self.config.search:
+            self._index(config)
+        if self.swap is None:
+            return
+        if config.strict and strict_warnings():
+            # MkDocs aborts right after this event; the previous site must stay as it was.
+            self.swap.discard()
+            return
+        self.swap.commit()
+
+    def on_build_error(self, *, error):
+        if getattr(self, "swap", None) is not None:
+            self.swap.discard()
 
     def on_serve(self, server, config, builder):
         if self.config.enabled:

@@ -1,0 +1,100 @@
+"""Builds never half-replace the site, are reproducible, and leave no broken link."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.links import check_site
+
+from .sitebuild import copy_bundled, mkdocs_build
+
+
+def tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def leftovers(project: Path) -> list[str]:
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
+
+
+def test_failed_validation_leaves_the_previous_site_untouched(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    mkdocs_build(project)
+    before = tree_hash(project / "site")
+    record = project / "data" / "cases" / "kawane.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("prefecture: 広島県", "prefecture: 広島"), encoding="utf-8")
+    proc = mkdocs_build(project, check=False)
+    assert proc.returncode != 0 and "「広島県」ではありませんか" in proc.stderr
+    assert tree_hash(project / "site") == before
+    assert leftovers(project) == []
+
+
+def test_strict_warning_late_in_the_build_leaves_the_previous_site_untouched(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    mkdocs_build(project)
+    before = tree_hash(project / "site")
+    # A broken link is only found while pages are built, after the output has started to be written.
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[壊れたリンク](no-such-page.md)\n", encoding="utf-8")
+    proc = mkdocs_build(project, check=False)
+    assert proc.returncode != 0 and "no-such-page.md" in proc.stderr
+    assert tree_hash(project / "site") == before
+    assert leftovers(project) == []
+
+
+def test_first_build_creates_the_site_and_cleans_up(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    mkdocs_build(project)
+    assert (project / "site" / "index.html").is_file()
+    assert (project / "site" / "pagefind" / "pagefind.js").is_file()
+    assert leftovers(project) == []
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path):
+    a = copy_bundled(tmp_path / "a")
+    b = copy_bundled(tmp_path / "elsewhere" / "b")  # another path: no absolute path may leak into the output
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    mkdocs_build(a, env=env)
+    mkdocs_build(b, env=env)
+    first = tree_hash(a / "site")
+    assert first == tree_hash(b / "site")
+    mkdocs_build(a, env=env)
+    assert tree_hash(a / "site") == first
+
+
+
+def test_bundled_site_has_no_broken_internal_links(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    mkdocs_build(project)
+    checked, broken = check_site(project / "site")
+    assert checked > 1000
+    assert broken == [], "\n".join(map(str, broken))
+    result = CliRunner().invoke(main, ["--root", str(project), "check-links"])
+    assert result.exit_code == 0 and "切れたリンクはありません" in result.output
+
+
+def test_check_links_finds_missing_pages_and_anchors(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    mkdocs_build(project)
+    page = project / "site" / "about" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    html = html.replace("</article>", '<a href="../cases/no-such-case/">x</a><a href="../glossary/#no-such-term">y</a></article>', 1)
+    page.write_text(html, encoding="utf-8")
+    shutil.rmtree(project / "site" / "cases" / "hata")
+    _checked, broken = check_site(project / "site")
+    reasons = {(b.page, b.target) for b in broken}
+    assert ("about/index.html", "../cases/no-such-case/") in reasons
+    assert ("about/index.html", "../glossary/#no-such-term") in reasons
+    assert any(b.target.endswith("cases/hata/") for b in broken)
+    result = CliRunner().invoke(main, ["--root", str(project), "check-links"])
+    assert result.exit_code == 1 and "no-such-term" in result.output
