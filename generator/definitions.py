@@ -64,12 +64,32 @@ class MarkdownText(Text):
         problems = markdown_problems(value)
         if not problems:
             return value
-        block = getattr(node, "style", None) in ("|", ">")
+        at = node.start_mark
+        source = w.text.split("\n")[at.line : node.end_mark.line + 1]
+        value_lines = value.split("\n")
         for line, column, message in problems:
-            at = node.start_mark
-            # Block scalars start on the next line; their column is the indentation (not kept by PyYAML).
-            w.errors.append(CaseError(Location(w.display, at.line + line + (1 if block else 0), column + (2 if block else at.column)), field, message))
+            w.errors.append(CaseError(Location(w.display, *_find(source, at, value_lines, line, column)), field, message))
         return INVALID
+
+
+def _find(source: list[str], at, value_lines: list[str], line: int, column: int) -> tuple[int, int]:
+    """Where a place inside a scalar's value is in the file.
+
+    Folding, quoting and indentation change columns and lines, so the text at
+    that place is looked up in the scalar's source lines; a place that cannot
+    be found (say, a problem only seen after rendering) is the scalar's start.
+    """
+    text = value_lines[line] if line < len(value_lines) else ""
+    for width in (24, 12, 6, 3):
+        snippet = text[column : column + width]
+        if len(snippet) < min(width, 3):
+            continue
+        for i, src in enumerate(source):
+            start = at.column if i == 0 else 0
+            hit = src.find(snippet, start)
+            if hit >= 0 and (width >= len(text) - column or src.count(snippet) == 1 or i >= line):
+                return at.line + i, hit
+    return at.line, at.column
 
 
 def slug(max_len: int = 64) -> Text:

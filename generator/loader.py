@@ -62,6 +62,7 @@ class Document:
     """Path as shown in messages."""
     node: yaml.Node | None
     """Root node, or None when the file is empty or unreadable."""
+    text: str = ""
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -117,7 +118,7 @@ def read_document(path: Path, root: Path | None, errors: list[CaseError]) -> Doc
         line = raw[: exc.start].count(b"\n")
         errors.append(CaseError(Location(display, line), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
         return Document(path, display, None)
-    return Document(path, display, compose(text, display, errors))
+    return Document(path, display, compose(text, display, errors), text)
 
 
 def compose(text: str, display: str, errors: list[CaseError]) -> yaml.Node | None:

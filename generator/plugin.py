@@ -56,6 +56,8 @@ class CasebookConfig(Config):
         default=["search.md", "situation.md", "cases/index.md", "index/index.md", "index/*/index.md", "index/matrix.md", "index/matrix/*", "index/kana/*"],
     )
     """Docs-relative paths (glob patterns) left out of the search index: finders and lists of lists."""
+    sanitize_exclude = c.ListOfItems(c.Type(str), default=["search.md", "situation.md"])
+    """Pages not passed through the HTML allow-list (they hold the finders' form controls)."""
 
 
 def _default_nav(docs_dir: Path) -> list:
@@ -110,7 +112,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         drafts = self.config.drafts or os.environ.get("CASEBOOK_DRAFTS") == "1"
         self.book: Casebook = build_casebook(dataset, include_drafts=drafts)
         templates = self.root / self.config.templates_dir if self.config.templates_dir else None
-        self.renderer = PageRenderer(self.book, last_updated(self.root, self.data_dir), templates)
+        self.renderer = PageRenderer(self.book, last_updated(self.root, self.data_dir), templates, config.use_directory_urls)
         self.linker = GlossaryLinker(self.book.glossary)
         log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
         if "SOURCE_DATE_EPOCH" not in os.environ:  # reproducible dates (sitemap): the last commit's time
@@ -159,8 +161,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return html
         uri = page.file.src_uri
-        if uri.startswith("cases/") and uri != "cases/index.md":
-            html = sanitize(html)  # record text and narratives come from contributors
+        if not any(fnmatch.fnmatchcase(uri, p) for p in self.config.sanitize_exclude):
+            html = sanitize(html)  # record text, narratives and sources come from contributors
         html = protect_external_links(html)
         if uri == self.config.glossary_page or not any(uri.startswith(p) for p in self.config.link_glossary_in):
             return html

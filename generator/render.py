@@ -41,6 +41,7 @@ STAGE_PAGE_LIMIT = 20
 """A training page shows at most this many cases; the stage index lists them all."""
 RECENT = 5
 
+_NEWLINES = re.compile(r"[ \t]*[\r\n][\s]*")
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]#{}!|])")
 
 
@@ -53,7 +54,7 @@ def md_text(value) -> str:
     if value is None:
         return ""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_ESCAPE.sub(r"\\\1", text).replace("\n", " ")
+    return _NEWLINES.sub(" ", _MD_ESCAPE.sub(r"\\\1", text))
 
 
 def md_cell(value) -> str:
@@ -76,11 +77,16 @@ def shared_text(related) -> str:
     return "、".join(label + "「" + "」「".join(md_text(v) for v in values) + "」" for label, values in related.shared)
 
 
+def md_url(url: str) -> str:
+    """A link destination that nothing in the URL can break out of: ``<…>`` with ``<``, ``>`` encoded."""
+    return "<" + url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20").replace("\n", "") + ">"
+
+
 def sources_text(sources) -> str:
     parts = []
     for s in sources:
         title = md_text(s.title)
-        text = f"[{title}]({s.url})" if s.url else title
+        text = f"[{title}]({md_url(s.url)})" if s.url else title
         parts.append(text + (f"（{md_text(s.publisher)}）" if s.publisher else ""))
     return "、".join(parts)
 
@@ -105,7 +111,7 @@ def _environment(override: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value)
+    env.filters.update(md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value)
     return env
 
 
@@ -121,11 +127,31 @@ def relative(here: str, target: str) -> str:
     return link + ("#" + anchor if anchor else "")
 
 
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a docs-relative ``.md`` path (``cases/x.md`` → ``cases/x/``)."""
+    stem = path[:-3] if path.endswith(".md") else path
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def relative_url(here: str, target: str) -> str:
+    """Relative link between two site URLs (directory style or file style)."""
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel if rel != "./" else "./"
+
+
 class PageRenderer:
     """Renders every generated page of a ``Casebook``."""
 
-    def __init__(self, book: Casebook, updated: dict[str, str] | None = None, templates: Path | None = None):
+    def __init__(self, book: Casebook, updated: dict[str, str] | None = None, templates: Path | None = None, directory_urls: bool = True):
         self.book = book
+        self.directory_urls = directory_urls
         self.updated = updated or {}
         self.env = environment(templates)
         self.env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, shared_text=shared_text, sources_text=sources_text)
@@ -138,6 +164,12 @@ class PageRenderer:
         def url(target: str) -> str:
             return relative(here, target)
 
+        here_url = page_url(here, self.directory_urls)
+
+        def href(target: str) -> str:
+            """Final URL (for raw HTML, which MkDocs does not rewrite)."""
+            return html.escape(relative_url(here_url, page_url(target, self.directory_urls)), quote=True)
+
         def facet_link(facet: str, label: str, text: str | None = None) -> str:
             f = facets[facet]
             return f"[{md_text(text or label)}]({relative(here, f.path(label))})"
@@ -145,7 +177,7 @@ class PageRenderer:
         def facet_links(facet: str, labels) -> str:
             return "、".join(facet_link(facet, label) for label in labels)
 
-        return template.render(url=url, facet_link=facet_link, facet_links=facet_links, **context)
+        return template.render(url=url, href=href, facet_link=facet_link, facet_links=facet_links, **context)
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:
@@ -287,7 +319,7 @@ class PageRenderer:
                     return ""
                 s = sources[key]
                 title = md_text(s.title) + (f"（{md_text(s.publisher)}）" if s.publisher else "")
-                return f"[{title}]({s.url})" if s.url else title
+                return f"[{title}]({md_url(s.url)})" if s.url else title
 
             return self._render("national.md.j2", here, section=arg, items=national.get(arg) or [], src=src)
         return original

@@ -11,10 +11,12 @@ still cannot put script on a page.
 
 from __future__ import annotations
 
+import html
 import re
+from html.parser import HTMLParser
 
 HTML_TAG = re.compile(r"<[A-Za-z!/?]")
-ATTR_LIST = re.compile(r"\{:?\s*(?:[.#][\w-]|[\w-]+\s*=)")
+ATTR_LIST = re.compile(r"\{:|\{\s*[.#][\w-]|\{[^}\n]*\b[\w-]+\s*=[^}\n]*\}")
 INLINE_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -34,8 +36,77 @@ def link_problem(url: str, image: bool) -> str | None:
     return None
 
 
+_SUSPECT = re.compile(r"[\[{&]")
+
+
+class _RenderedCheck(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[tuple[str, str]] = []
+        """(Japanese message, the offending text, to find it in the source)."""
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append((f"属性「{name}」は使えません。", name))
+            elif name in ("href", "src") and value is not None:
+                why = link_problem(html.unescape(value), image=name == "src")
+                if why:
+                    self.problems.append((why, value))
+
+
+_MARKDOWN = None
+
+
+def rendered_problems(text: str) -> list[tuple[str, str]]:
+    """Render as the site does and inspect the result: the backstop behind the line checks.
+
+    Only texts with a ``[``, ``{`` or ``&`` can produce a link, an attribute or
+    an entity, so others are not rendered (most narratives: this keeps
+    validation fast).
+    """
+    global _MARKDOWN
+    if not _SUSPECT.search(text):
+        return []
+    if _MARKDOWN is None:
+        import markdown
+
+        _MARKDOWN = markdown.Markdown(extensions=["attr_list", "md_in_html", "admonition", "tables"])
+    checker = _RenderedCheck()
+    checker.feed(_MARKDOWN.reset().convert(text))
+    checker.close()
+    return checker.problems
+
+
 def markdown_problems(text: str) -> list[tuple[int, int, str]]:
-    """Problems in a Markdown text as (0-based line, 0-based column, Japanese message)."""
+    """Problems in a Markdown text as (0-based line, 0-based column, Japanese message).
+
+    Line checks give exact places; whatever only shows once rendered (a
+    reference split over lines, an entity-encoded scheme) is reported at the
+    first line.
+    """
+    problems = _line_problems(text)
+    if not problems:
+        lines = text.split("\n")
+        for message, offending in dict.fromkeys(rendered_problems(text)):
+            problems.append((*_locate(lines, offending), message))
+    return problems
+
+
+def _locate(lines: list[str], offending: str) -> tuple[int, int]:
+    """Where the offending text (or a recognisable part of it) stands; else the first line."""
+    for needle in (offending, offending[-12:], offending[:12], offending[-6:]):
+        needle = needle.strip()
+        if len(needle) < 3:
+            continue
+        for i, line in enumerate(lines):
+            col = line.find(needle)
+            if col >= 0:
+                return i, col
+    return 0, 0
+
+
+def _line_problems(text: str) -> list[tuple[int, int, str]]:
     problems = []
     for i, line in enumerate(text.split("\n")):
         m = HTML_TAG.search(line)

@@ -18,6 +18,8 @@ import yaml
 from .errors import CaseError, Location
 
 STR = "tag:yaml.org,2002:str"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
 INT = "tag:yaml.org,2002:int"
 NULL = "tag:yaml.org,2002:null"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -51,10 +53,12 @@ ALIAS_BUDGET = 16
 class Walk:
     """State for checking one file: where errors go and what has been seen."""
 
-    __slots__ = ("display", "errors", "vocab", "seen", "aliases", "alias_reported")
+    __slots__ = ("display", "errors", "vocab", "seen", "aliases", "alias_reported", "text")
 
-    def __init__(self, display: str, errors: list[CaseError], vocab: dict | None = None):
+    def __init__(self, display: str, errors: list[CaseError], vocab: dict | None = None, text: str = ""):
         self.display = display
+        self.text = text
+        """The file's text, for locating problems inside multi-line values."""
         self.errors = errors
         self.vocab = vocab or {}
         self.seen: set[int] = set()
@@ -70,7 +74,10 @@ class Walk:
         return INVALID
 
     def enter(self, node, field: str) -> bool:
-        """Count a collection node; False once the file's alias budget is spent."""
+        """Count a collection node; False once the file's alias budget is spent or it carries a tag."""
+        if node.tag not in (MAP, SEQ):
+            self.error(node, field, f"タグ（{node.tag}）は使えません。「!」で始まる書き方を消してください。")
+            return False
         key = id(node)
         if key in self.seen:
             self.aliases += 1
@@ -143,6 +150,9 @@ class Text(FieldType):
         return s
 
 
+_URL_FORBIDDEN = set("()[]{}<>\"'`\\|^")
+
+
 @dataclass
 class Url(Text):
     schemes: tuple[str, ...] = ("http", "https")
@@ -151,8 +161,10 @@ class Url(Text):
         scheme, sep, rest = value.partition(":")
         if not sep or scheme.lower() not in self.schemes or not rest.startswith("//") or len(rest) < 3:
             return w.error(node, field, f"URL は {' または '.join(s + '://' for s in self.schemes)} で始めてください: {value}")
-        if any(c in value for c in " \t<>\"'"):
-            return w.error(node, field, f"URL に空白や引用符、< > は使えません: {value}")
+        bad = sorted({c for c in value if c in _URL_FORBIDDEN or c.isspace() or ord(c) < 0x20})
+        if bad:
+            shown = " ".join(dict.fromkeys("空白" if c.isspace() else "制御文字" if ord(c) < 0x20 else c for c in bad))
+            return w.error(node, field, f"URL に使えない文字（{shown}）があります。括弧などは %28 %29 のように書き換えてください: {value}")
         return value
 
     def schema(self, vocab):
@@ -219,7 +231,10 @@ class Int(FieldType):
             return None
         if node.tag != INT:
             return w.error(node, field, f"整数で書いてください（例: 2010）。いまの値: {node.value}")
-        value = _INT.construct_yaml_int(node)
+        try:
+            value = _INT.construct_yaml_int(node)
+        except ValueError:
+            return w.error(node, field, f"整数で書いてください（例: 2010）。いまの値: {node.value}")
         top = self.maximum() if callable(self.maximum) else self.maximum
         if (self.minimum is not None and value < self.minimum) or (top is not None and value > top):
             return w.error(node, field, f"{self.minimum} から {top} までの{self.unit or '数'}を書いてください（いまの値: {value}）。")

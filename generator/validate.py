@@ -156,11 +156,11 @@ def _check_file(path: Path, vocab, root, cases: list[Case], errors: list[CaseErr
         errors.append(CaseError(Location(display_path(path, root)), "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
         return
     doc = read_document(path, root, errors)
-    if doc.node is None:
+    if doc.node is None or (isinstance(doc.node, yaml.ScalarNode) and doc.node.tag == "tag:yaml.org,2002:null"):
         if len(errors) == before:
             errors.append(CaseError(Location(doc.display), "", "ファイルが空です。事例を1件書くか、ファイルを消してください。"))
         return
-    w = Walk(doc.display, errors, vocab)
+    w = Walk(doc.display, errors, vocab, doc.text)
     records = doc.node.value if isinstance(doc.node, yaml.SequenceNode) and path.parent.name != "cases" else [doc.node]
     for record in records:
         size = record.end_mark.index - record.start_mark.index
@@ -208,11 +208,16 @@ def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | Non
             errors.append(CaseError(loc, "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
             continue
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            errors.append(CaseError(loc, "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
+            raw = path.read_bytes()
+        except OSError as exc:
+            errors.append(CaseError(loc, "", f"ファイルを読めません（{exc.strerror}）。"))
             continue
-        for line, column, message in markdown_problems(text.replace("\r\n", "\n")):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            errors.append(CaseError(Location(loc.path, raw[: exc.start].count(b"\n")), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
+            continue
+        for line, column, message in markdown_problems(text.replace("\r\n", "\n").replace("\r", "\n")):
             errors.append(CaseError(Location(loc.path, line, column), "", message))
         if case is None:
             errors.append(CaseError(loc, "", f"この本文に対応する事例（id: {case_id}）がありません。ファイル名を事例の id にそろえてください。"))

@@ -13,37 +13,37 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-from generator.search import find_binary
-
-from ..sitebuild import REPO, copy_bundled, mkdocs_build
+from ..sitebuild import copy_bundled, mkdocs_build
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 MISSING_CHROMIUM = f"{CHROMIUM} が見つかりません。ブラウザのテストには Debian の chromium が必要です。`make test` を実行してください（chromium と fonts-noto-cjk を入れます）。"
 
 
-def build_bundled_site(target: Path) -> Path:
+def build_bundled_site(target: Path, site_url: str | None = None) -> Path:
     """``mkdocs build --strict`` of a copy of the bundled project; returns its ``site/``.
 
-    The copy has no ``node_modules``, so the repository's npm Pagefind is passed
-    explicitly (PAGEFIND_BINARY_PATH), exactly as ``make site`` would find it.
+    The copy has no ``node_modules``; ``mkdocs_build`` points it at the
+    repository's npm Pagefind, the one ``make site`` uses.
+    ``site_url``, when given, is set as ``mkdocs serve`` sets it (to the address
+    the site is served from): Material's instant navigation only follows links
+    listed in sitemap.xml, which MkDocs fills only when site_url is set.
     """
     project = copy_bundled(target)
-    binary = find_binary(REPO)
-    env = {"PAGEFIND_BINARY_PATH": binary.path} if binary else {}
-    mkdocs_build(project, env=env)
+    if site_url:
+        config = project / "mkdocs.yml"
+        config.write_text(f"site_url: {site_url}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    mkdocs_build(project)  # with the repository's pinned Pagefind (sitebuild.pagefind_env)
     site = project / "site"
     assert (site / "pagefind" / "pagefind.js").is_file(), "the build made no Pagefind index"
     return site
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: one connection per page, not per file
+
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
         pass
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
 
 
 _QuietHandler.extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json"}
@@ -51,7 +51,10 @@ _QuietHandler.extensions_map = {**http.server.SimpleHTTPRequestHandler.extension
 
 @contextlib.contextmanager
 def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 (a free port) in a thread; yields the base URL without a trailing slash."""
+    """Serve ``site`` on 127.0.0.1 (a free port) in a thread; yields the base URL without a trailing slash.
+
+    ``site`` need not exist yet: the port is known before the build that fills it.
+    """
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
@@ -70,9 +73,11 @@ def launch_chromium(playwright):
 
 
 # Runs in the page: every query through Pagefind's JS API, top ``n`` result URLs each.
+# ``ranking`` null: the site's own (what the search UI uses); {}: Pagefind's defaults.
 TOP_URLS_JS = """
-async ([queries, n]) => {
+async ([queries, n, ranking]) => {
   const pf = await import('/pagefind/pagefind.js');
+  await pf.options({ranking: ranking || window.casebookSearch.ranking});
   await pf.init();
   const out = {};
   for (const q of queries) {
@@ -85,6 +90,10 @@ async ([queries, n]) => {
 """
 
 
-def top_urls(page, queries: list[str], n: int = 5) -> dict[str, dict]:
-    """``{query: {"total": int, "urls": [...]}}`` from Pagefind in ``page`` (already on the site)."""
-    return page.evaluate(TOP_URLS_JS, [list(dict.fromkeys(queries)), n])
+def top_urls(page, queries: list[str], n: int = 5, ranking: dict | None = None) -> dict[str, dict]:
+    """``{query: {"total": int, "urls": [...]}}`` from Pagefind in ``page`` (already on a page of the site).
+
+    ``ranking``: None for the site's ranking (``window.casebookSearch.ranking``), ``{}`` for Pagefind's defaults.
+    """
+    page.wait_for_function("window.casebookSearch !== undefined")
+    return page.evaluate(TOP_URLS_JS, [list(dict.fromkeys(queries)), n, ranking])

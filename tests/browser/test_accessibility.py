@@ -1,0 +1,185 @@
+"""Accessibility in a real browser: axe-core on every kind of page, and no sideways scrolling.
+
+Every violation axe reports is printed (for diagnosis). A page fails on any
+violation of impact ``serious`` or ``critical``, except the ones listed in
+``KNOWN``: those come from outside the search UI (Material's palette, other
+templates), each kept visible by its own strict xfail test, so fixing one
+turns its test into an XPASS that asks for the entry to be removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import open_page
+
+FOUND = re.compile(r"^\d+ 件見つかりました")
+BLOCKING = {"serious", "critical"}
+
+
+def show_search_results(page):
+    page.fill("#cb-search-page-input", "見守り")
+    expect(page.locator("#cb-search-page .cb-result").first).to_be_visible()
+    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text(FOUND)
+
+
+def tick_situation(page):
+    page.locator("#cb-situation input[name=段階]").first.check()
+    expect(page.locator("#cb-situation .cb-result").first).to_be_visible()
+
+
+def open_header_search(page):
+    page.click(".cb-search-open")
+    page.fill("#cb-search-dialog-input", "集落活動センター")
+    expect(page.locator("#cb-search-dialog .cb-result").first).to_be_visible()
+
+
+# name: (url, what to do once loaded)
+PAGES: dict[str, tuple[str, Callable | None]] = {
+    "home": ("/", None),
+    "case": ("/cases/hata/", None),
+    "index": ("/index/activity/mimamori/", None),
+    "training": ("/training/shiru/", None),
+    "glossary": ("/glossary/", None),
+    "search": ("/search/", show_search_results),
+    "situation": ("/situation/", tick_situation),
+    "header-search": ("/cases/kawane/", open_header_search),
+}
+
+
+def load(page, name: str):
+    url, prepare = PAGES[name]
+    page.goto(url)
+    expect(page.locator("article h1")).to_be_visible()
+    if prepare:
+        prepare(page)
+
+
+def target(node: dict) -> str:
+    return " ".join(node["target"]) if all(isinstance(t, str) for t in node["target"]) else json.dumps(node["target"])
+
+
+def message(node: dict) -> str:
+    checks = node.get("any") or node.get("all") or node.get("none") or [{}]
+    return checks[0].get("message", "")
+
+
+@dataclass(frozen=True)
+class Known:
+    """A serious violation whose cause is outside the search UI (described for the report)."""
+
+    name: str
+    rule: str
+    where: str
+    match: Callable[[dict], bool]
+
+    def covers(self, rule: str, node: dict) -> bool:
+        return rule == self.rule and self.match(node)
+
+
+KNOWN = (
+    Known(
+        "teal-palette-contrast",
+        "color-contrast",
+        "mkdocs.yml theme.palette primary: teal — Material's #009485 with white is 3.76:1 (AA needs 4.5:1): header title "
+        "(.md-header__topic .md-ellipsis), active nav link, every content link and .cb-chip (--md-typeset-a-color), "
+        "and so the search result titles too",
+        lambda node: "#009485" in message(node),
+    ),
+    Known(
+        "footer-copyright-contrast",
+        "color-contrast",
+        "Material's footer .md-copyright: #7f7f7f on #171717 is 4.47:1",
+        lambda node: "#7f7f7f" in message(node) and "#171717" in message(node),
+    ),
+    Known(
+        "glossary-source-links",
+        "link-in-text-block",
+        "glossary: source links in .cb-sources (casebook.css, glossary template) differ from the surrounding grey text "
+        "by colour only (1.22:1, needs 3:1 or an underline)",
+        lambda node: ".cb-sources" in target(node),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def axe_results(browser, base_url):
+    """{page name: (violations, problems)}: axe run once per page, shared by the tests below."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context, page, problems = open_page(browser, base_url)
+    out = {}
+    try:
+        for name in PAGES:
+            load(page, name)
+            violations = axe.run(page).response["violations"]
+            print(f"\naxe {name} ({PAGES[name][0]}): {len(violations)} violation(s)")
+            for v in violations:
+                nodes = v["nodes"]
+                print(f"  [{v['impact']}] {v['id']} ({len(nodes)} nodes): {v['help']}")
+                for node in nodes[:4]:
+                    print(f"      {target(node)} — {message(node)[:160]}")
+            out[name] = (violations, problems.all())
+            problems.console.clear(), problems.failed.clear(), problems.outside.clear()
+    finally:
+        context.close()
+    return out
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_serious_violations(axe_results, name):
+    violations, problems = axe_results[name]
+    unexplained = [
+        f"[{v['impact']}] {v['id']}: {target(node)} — {message(node)[:160]}"
+        for v in violations
+        if v["impact"] in BLOCKING
+        for node in v["nodes"]
+        if not any(k.covers(v["id"], node) for k in KNOWN)
+    ]
+    assert unexplained == []
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "known",
+    [pytest.param(k, id=k.name, marks=pytest.mark.xfail(strict=True, reason=f"{k.rule}: {k.where}")) for k in KNOWN],
+)
+def test_known_violation_is_gone(axe_results, known):
+    found = [
+        f"{name}: {target(node)}"
+        for name, (violations, _) in axe_results.items()
+        for v in violations
+        for node in v["nodes"]
+        if known.covers(v["id"], node)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_sideways_scrolling(browse, width):
+    page, problems = browse(width=width, height=800)
+    wide = {}
+    for name in PAGES:
+        load(page, name)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide[name] = (scroll_width, page.evaluate(WIDEST_JS, width))
+    assert wide == {}
+    assert problems.all() == []
+
+
+# The elements that stick out on the right, for the failure message.
+WIDEST_JS = """
+(width) => [...document.querySelectorAll('body *')]
+  .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+  .filter((el) => !el.closest('[hidden], .md-sidebar, dialog:not([open])'))
+  .slice(0, 5)
+  .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' right=' + Math.round(el.getBoundingClientRect().right))
+"""
