@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -24,7 +25,7 @@ from .history import last_commit_epoch, last_updated
 from .output import AtomicSite, strict_warnings
 from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
-from .render import MARKER, PageRenderer
+from .render import MARKER, PageRenderer, defer_html, restore_html
 from .safety import protect_external_links, sanitize
 from .search import SearchIndexError, build_index, find_binary
 from .validate import load_dataset
@@ -35,6 +36,7 @@ THEME = Path(__file__).parent / "theme"
 CSS = "assets/casebook.css"
 JS = "assets/casebook-search.js"
 ARTICLE = '<article class="md-content__inner md-typeset">'
+RELATED_LIST = re.compile(r'(<h2 id="関連する事例">[^<]*</h2>\s*)<ol>')
 
 
 
@@ -94,7 +96,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.root = Path(config.config_file_path).parent.resolve()
         self.data_dir = (self.root / self.config.data_dir).resolve()
         self.docs_dir = Path(config.docs_dir).resolve()
-        for ext in ("attr_list", "admonition", "tables", "toc", "md_in_html"):
+        for ext in ("attr_list", "admonition", "tables", "toc"):
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
         if CSS not in config.extra_css:
@@ -128,6 +130,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, config):
         if not self.config.enabled:
             return files
+        self.deferred: dict[str, list[str]] = {}
         narratives = self.book.dataset.narratives
         for case_id, path in narratives.items():
             existing = files.get_file_from_path(f"cases/{case_id}.md")
@@ -140,11 +143,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
         return files
 
-    @staticmethod
-    def _add(files: Files, config, path: str, markdown: str) -> None:
+    def _add(self, files: Files, config, path: str, markdown: str) -> None:
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
+        markdown, blocks = defer_html(markdown)
+        if blocks:
+            self.deferred[path] = blocks
         files.append(File.generated(config, path, content=markdown))
 
     @event_priority(-50)
@@ -161,6 +166,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return html
         uri = page.file.src_uri
+        blocks = self.deferred.get(uri)
+        if blocks:
+            html = restore_html(html, blocks)
+        if uri.startswith("cases/"):  # other cases' names in the related list would match searches for them
+            html = RELATED_LIST.sub(r'\1<ol data-pagefind-ignore="all">', html, count=1)
         if not any(fnmatch.fnmatchcase(uri, p) for p in self.config.sanitize_exclude):
             html = sanitize(html)  # record text, narratives and sources come from contributors
         html = protect_external_links(html)

@@ -146,6 +146,30 @@ def relative_url(here: str, target: str) -> str:
     return rel if rel != "./" else "./"
 
 
+_HTML_BLOCK = re.compile(r"<!-- cb:html -->\n(.*?)\n<!-- /cb:html -->", re.S)
+_PLACEHOLDER = re.compile(r"<!-- cb:html (\d+) -->")
+
+
+def defer_html(markdown: str) -> tuple[str, list[str]]:
+    """Take the generated raw-HTML blocks out of a page, leaving numbered placeholders.
+
+    Python-Markdown parses raw HTML character by character; long listings cost
+    far more there than anywhere else. The plugin converts the rest and puts
+    the blocks back with ``restore_html``. Exported Markdown keeps them inline.
+    """
+    blocks: list[str] = []
+
+    def take(m: re.Match) -> str:
+        blocks.append(m.group(1))
+        return f"<!-- cb:html {len(blocks) - 1} -->"
+
+    return _HTML_BLOCK.sub(take, markdown), blocks
+
+
+def restore_html(html_text: str, blocks: list[str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html_text)
+
+
 class PageRenderer:
     """Renders every generated page of a ``Casebook``."""
 

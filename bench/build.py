@@ -1,0 +1,147 @@
+"""Benchmark: the whole pipeline at N synthetic cases (not a test; prints figures).
+
+Usage: python bench/build.py [--runs R] [N ...]      (default: 100 1000 5000, R = 3)
+
+For each N, in one run and on the same synthetic project (FICTIONAL records,
+see bench/synthetic.py; the bundled content, glossary and national figures):
+
+  validate      load + validate every record, no cache (cold)
+  generate      the generator's own work: validate, model and indices,
+                related cases, every page's Markdown
+  build         `mkdocs build` with the plugin and Pagefind (what `make site` runs)
+  build-nosearch  the same with the plugin's search off
+  baseline      plain `mkdocs build` (no casebook plugin, same theme and
+                extensions) of the same pages exported with `casebook export-docs`
+
+It prints medians, the plugin's overhead as build-nosearch / baseline, peak
+memory (GNU time), the site's size and one case page's HTML size, and writes
+bench/results/build.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.indices import build_casebook  # noqa: E402
+from generator.render import PageRenderer  # noqa: E402
+from generator.search import _npm_binary  # noqa: E402
+from generator.validate import load_dataset  # noqa: E402
+from tests.sitebuild import synthetic_site  # noqa: E402
+
+GNU_TIME = "/usr/bin/time"
+
+
+def median_of(fn, runs: int) -> tuple[float, list]:
+    times, results = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        results.append(fn())
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), results
+
+
+def timed_command(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB, largest process) of a command."""
+    use_time = os.access(GNU_TIME, os.X_OK)
+    full = [GNU_TIME, "-f", "%M", *cmd] if use_time else cmd
+    t = time.perf_counter()
+    proc = subprocess.run(full, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{proc.stderr[-4000:]}")
+    peak = int(proc.stderr.strip().splitlines()[-1]) if use_time else 0
+    return wall, peak
+
+
+def tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def configs(project: Path, export: Path) -> None:
+    """mkdocs.yml variants: without search, and the plain baseline over the export."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs-nosearch.yml").write_text(text.replace("  - casebook\n", "  - casebook:\n      search: false\n"), encoding="utf-8")
+    baseline = text.replace("  - casebook\n", "").replace("plugins:\n", "plugins: []\n", 1)
+    baseline = baseline.replace("docs_dir: content", f"docs_dir: {export}").replace("site_dir: site", "site_dir: site-baseline")
+    # What the plugin adds to the config, the baseline gets by hand, so both build the same pages.
+    baseline = baseline.replace("markdown_extensions:\n", "extra_css:\n  - assets/casebook.css\nextra_javascript:\n  - assets/casebook-search.js\nmarkdown_extensions:\n", 1)
+    (project / "mkdocs-baseline.yml").write_text(baseline, encoding="utf-8")
+
+
+def run(n: int, runs: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"casebook-bench-{n}-") as tmp:
+        project = Path(tmp) / "p"
+        synthetic_site(project, n)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CASEBOOK_NO_CACHE": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+        binary = _npm_binary(ROOT)
+        if binary:
+            env["PAGEFIND_BINARY_PATH"] = binary
+
+        validate_s, _ = median_of(lambda: load_dataset(project), runs)
+
+        def generate():
+            book = build_casebook(load_dataset(project))
+            return sum(len(md) for _p, md in PageRenderer(book).pages())
+
+        generate_s, sizes = median_of(generate, runs)
+        export = Path(tmp) / "export"
+        subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(project), "export-docs", str(export)], check=True, capture_output=True, env=env)
+        configs(project, export)
+        mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
+        builds = {
+            "build": [*mkdocs],
+            "build_nosearch": [*mkdocs, "-f", "mkdocs-nosearch.yml"],
+            "baseline": [*mkdocs, "-f", "mkdocs-baseline.yml"],
+        }
+        out: dict = {"n": n, "runs": runs, "validate_s": round(validate_s, 3), "generate_s": round(generate_s, 3), "markdown_chars": sizes[0]}
+        for name, cmd in builds.items():
+            walls, peaks = [], []
+            for _ in range(runs):
+                wall, peak = timed_command(cmd, project, env)
+                walls.append(wall)
+                peaks.append(peak)
+            out[f"{name}_s"] = round(statistics.median(walls), 2)
+            out[f"{name}_peak_mib"] = round(max(peaks) / 1024, 1)
+        site = project / "site"
+        out["site_mib"] = round(tree_size(site) / 2**20, 1)
+        out["pagefind_mib"] = round(tree_size(site / "pagefind") / 2**20, 1)
+        out["case_page_kib"] = round((site / "cases" / "synthetic-00001" / "index.html").stat().st_size / 1024, 1)
+        out["overhead_ratio"] = round(out["build_nosearch_s"] / out["baseline_s"], 3)
+        shutil.rmtree(project / "site-baseline", ignore_errors=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results = []
+    print(f"{'N':>5} {'validate':>9} {'generate':>9} {'build':>8} {'no-search':>9} {'baseline':>9} {'overhead':>8} {'peak MiB':>9} {'site MiB':>9} {'case KiB':>9}")
+    for n in args.sizes:
+        r = run(n, args.runs)
+        results.append(r)
+        print(
+            f"{n:>5} {r['validate_s']:>8.2f}s {r['generate_s']:>8.2f}s {r['build_s']:>7.1f}s {r['build_nosearch_s']:>8.1f}s "
+            f"{r['baseline_s']:>8.1f}s {r['overhead_ratio']:>8.2f} {r['build_peak_mib']:>9.0f} {r['site_mib']:>9.1f} {r['case_page_kib']:>9.1f}",
+            flush=True,
+        )
+    target = ROOT / "bench" / "results"
+    target.mkdir(exist_ok=True)
+    (target / "build.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
