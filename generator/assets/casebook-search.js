@@ -119,16 +119,19 @@
     });
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) dialog.close();
-      if (event.target.closest && event.target.closest("a.cb-result__title")) dialog.close();
+      // Any link: with instant navigation the header (and this dialog) stays on the next page.
+      if (event.target.closest && event.target.closest("a[href]")) dialog.close();
     });
-    // Enter in the field opens the first result. Without this, Enter submits
-    // the method=dialog form through its default button (閉じる) and the
-    // results vanish. Enter that confirms an IME conversion is left alone.
+    // Enter in the field opens the first result (or, before any, the search
+    // page with the words). Without this, Enter submits the method=dialog form
+    // through its default button (閉じる) and the results vanish. Enter that
+    // confirms an IME conversion is left alone.
     input.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
       event.preventDefault();
       var first = list.querySelector("a.cb-result__title");
       if (first) first.click();
+      else if (input.value.trim()) more.click();
     });
     var seq = 0;
     input.addEventListener("input", function () {
@@ -210,7 +213,7 @@
       history.replaceState(null, "", q ? "#q=" + encodeURIComponent(q) : location.pathname);
       if (!q && !Object.keys(filters).length && !sortBy) {
         list.replaceChildren();
-        status.textContent = "言葉を入れるか、左の項目から選んでください。";
+        status.textContent = "言葉を入れるか、絞り込みの項目から選んでください。";
         pagefind().then(function (pf) { return pf.filters(); }).then(function (f) { if (mine === seq) drawFilters(f, null); });
         return;
       }
@@ -238,6 +241,11 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
     sort.addEventListener("change", run);
     root.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
+    // The header dialog's "search page" link may change only the hash of this page.
+    window.addEventListener("hashchange", function () {
+      var q = new URLSearchParams(location.hash.slice(1)).get("q");
+      if (q !== null && q !== input.value.trim() && document.body.contains(root)) { input.value = q; run(); }
+    });
     run();
   }
 

@@ -83,7 +83,7 @@ def test_query_set_hit_at_5(page):
 
 def open_search_page(page):
     page.goto("/search/")
-    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text("言葉を入れるか、左の項目から選んでください。")
+    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text("言葉を入れるか、絞り込みの項目から選んでください。")
     expect(page.locator("[data-cb-filters] details").first).to_be_attached()
 
 
@@ -146,7 +146,7 @@ def test_filters_show_the_matching_cases(browse, book, choices):
         assert expected == singles[0] & singles[1] and len(expected) < min(map(len, singles)) + 1
     for group, value in reversed(choices):  # unticking widens again, back to the prompt
         set_filter(page, group, value, on=False)
-    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text("言葉を入れるか、左の項目から選んでください。")
+    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text("言葉を入れるか、絞り込みの項目から選んでください。")
     expect(page.locator("#cb-search-page .cb-result")).to_have_count(0)
     assert problems.all() == []
 
@@ -193,6 +193,12 @@ def test_search_page_query_from_hash_and_typing(page):
     page.fill("#cb-search-page-input", "梼原町")
     expect(page.locator("#cb-search-page .cb-result__title").first).to_have_attribute("href", re.compile("/cases/yusuhara-matsubara/$"))
     assert page.evaluate("decodeURIComponent(location.hash)") == "#q=梼原町"
+    # The header dialog's link to this very page changes only the hash: the page follows it.
+    header_search(page, "コミュニティバス")
+    page.click("[data-cb-search-more]")
+    expect(page.locator("#cb-search-dialog")).to_be_hidden()
+    expect(page.locator("#cb-search-page-input")).to_have_value("コミュニティバス")
+    expect(page.locator("#cb-search-page .cb-result__title").first).to_have_attribute("href", re.compile("/cases/kawane/$"))
 
 
 # --- situation finder -------------------------------------------------------------
