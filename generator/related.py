@@ -64,25 +64,28 @@ def related_cases(cases: list[Case], top: int = TOP) -> dict[str, list[Related]]
     rank = np.empty(n, dtype=np.float64)
     rank[order] = np.arange(n, dtype=np.float64)
     tiebreak = (n - rank) / (n + 1)  # in (0, 1): earlier in あいうえお order wins a tie
+    sets = [{attr: set(f[attr]) for attr, _l, _w in WEIGHTS} for f in feats]
     out: dict[str, list[Related]] = {}
     k = min(top, n - 1)
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
-        scores = (xw[start:stop] @ x.T).astype(np.float64)
+        scores = (xw[start:stop] @ x.T).astype(np.float64)  # small integers: exact in float32
         scores[np.arange(stop - start), np.arange(start, stop)] = 0.0
         keyed = np.where(scores > 0, scores + tiebreak, 0.0)
-        best = np.argpartition(-keyed, k - 1, axis=1)[:, :k] if k < n else np.argsort(-keyed, axis=1)
-        for r in range(stop - start):
+        best = np.argpartition(-keyed, k - 1, axis=1)[:, :k]
+        ranked = np.take_along_axis(best, np.argsort(-np.take_along_axis(keyed, best, axis=1), axis=1), axis=1)
+        top_scores = np.take_along_axis(scores, ranked, axis=1).round().astype(int).tolist()
+        for r, (js, ss) in enumerate(zip(ranked.tolist(), top_scores)):
             i = start + r
-            cand = sorted(best[r], key=lambda j: -keyed[r, j])
-            out[cases[i].id] = [_explain(cases[i], feats[i], cases[j], feats[j], int(round(scores[r, j]))) for j in cand if scores[r, j] > 0]
+            out[cases[i].id] = [_explain(feats[i], sets[j], cases[j], s) for j, s in zip(js, ss) if s > 0]
     return out
 
 
-def _explain(case: Case, f: dict, other: Case, g: dict, score: int) -> Related:
+def _explain(f: dict, g: dict, other: Case, score: int) -> Related:
+    """What ``other`` shares with the case whose features are ``f`` (``g``: other's feature sets)."""
     shared = []
     for attr, label, _w in WEIGHTS:
-        common = tuple(v for v in f[attr] if v in set(g[attr]))
+        common = tuple(v for v in f[attr] if v in g[attr])
         if common:
             shared.append((label, common))
     return Related(other, score, tuple(shared))

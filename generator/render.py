@@ -123,8 +123,14 @@ def environment(override: Path | None = None) -> jinja2.Environment:
 def relative(here: str, target: str) -> str:
     """Link from page ``here`` to page ``target`` (both docs-relative ``.md`` paths)."""
     target, _, anchor = target.partition("#")
-    link = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    link = _relpath(target, posixpath.dirname(here) or ".")
     return link + ("#" + anchor if anchor else "")
+
+
+@lru_cache(maxsize=65536)
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath, memoised: thousands of pages link to the same few hundred targets from a few folders."""
+    return posixpath.relpath(target, start)
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:
@@ -137,6 +143,7 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+@lru_cache(maxsize=65536)
 def relative_url(here: str, target: str) -> str:
     """Relative link between two site URLs (directory style or file style)."""
     base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
