@@ -141,6 +141,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for asset in (CSS, JS):
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
+        # Browsers ask for /favicon.ico whatever the page says; answer with the theme's icon instead of a 404.
+        icon = files.get_file_from_path(str(config.theme.get("favicon") or "assets/images/favicon.png"))
+        if icon is not None and files.get_file_from_path("favicon.ico") is None:
+            files.append(File.generated(config, "favicon.ico", abs_src_path=icon.abs_src_path))
         return files
 
     def _add(self, files: Files, config, path: str, markdown: str) -> None:

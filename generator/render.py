@@ -62,8 +62,8 @@ def md_cell(value) -> str:
 
 
 def attr_text(value) -> str:
-    """Text inside an admonition title's double quotes."""
-    return str(value).replace('"', "”").replace("\n", " ")
+    """Text inside an admonition title's double quotes (Markdown reads it as inline text: escape it too)."""
+    return md_text(str(value).replace('"', "”"))
 
 
 def first_sentence(text: str, limit: int = 80) -> str:

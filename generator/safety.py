@@ -157,7 +157,15 @@ def sanitize(html: str) -> str:
         filter_style_properties={"text-align"},
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_local_images_only,
     )
+
+
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an image source that would load from outside the site."""
+    if tag == "img" and attribute == "src" and link_problem(value, image=True):
+        return None
+    return value
 
 
 def protect_external_links(html: str) -> str:

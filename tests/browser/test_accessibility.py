@@ -84,27 +84,6 @@ class Known:
 
 
 KNOWN = (
-    Known(
-        "teal-palette-contrast",
-        "color-contrast",
-        "mkdocs.yml theme.palette primary: teal — Material's #009485 with white is 3.76:1 (AA needs 4.5:1): header title "
-        "(.md-header__topic .md-ellipsis), active nav link, every content link and .cb-chip (--md-typeset-a-color), "
-        "and so the search result titles too",
-        lambda node: "#009485" in message(node),
-    ),
-    Known(
-        "footer-copyright-contrast",
-        "color-contrast",
-        "Material's footer .md-copyright: #7f7f7f on #171717 is 4.47:1",
-        lambda node: "#7f7f7f" in message(node) and "#171717" in message(node),
-    ),
-    Known(
-        "glossary-source-links",
-        "link-in-text-block",
-        "glossary: source links in .cb-sources (casebook.css, glossary template) differ from the surrounding grey text "
-        "by colour only (1.22:1, needs 3:1 or an underline)",
-        lambda node: ".cb-sources" in target(node),
-    ),
 )
 
 
