@@ -47,6 +47,7 @@ test: $(TSTAMP)
 
 bench: $(TSTAMP)
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/build.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis
