@@ -27,7 +27,7 @@ from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
 from .render import MARKER, PageRenderer, defer_html, restore_html
 from .safety import protect_external_links, sanitize
-from .search import SearchIndexError, build_index, find_binary
+from .search import SearchIndexError, StreamingIndexer, build_index, find_binary
 from .validate import load_dataset
 
 log = get_plugin_logger("casebook")
@@ -185,26 +185,44 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return html
         return self.linker.link(html, get_relative_url(glossary.url, page.url))
 
+    def on_pre_build(self, config):
+        self.indexer = None
+        self.binary = None
+        if not (self.config.enabled and self.config.search):
+            return
+        self.binary = find_binary(self.root)
+        if self.binary is None:
+            raise PluginError("Pagefind が見つかりません。`make site`（または `npm ci`）で入れてください。検索なしで作るには mkdocs.yml で casebook の search: false を指定します。")
+        if self.binary.warning:
+            log.warning(self.binary.warning)
+        try:
+            self.indexer = StreamingIndexer(self.binary)
+        except Exception as exc:  # noqa: BLE001 - no Python API or no service mode: index after the build
+            log.info(f"Pagefind をページごとに渡せないため、最後にまとめて索引を作ります（{exc}）。")
+
     def on_post_page(self, output, page, config):
-        """Mark the page's article as Pagefind's body, so nav, header and footer stay out of the index."""
+        """Mark the page's article as Pagefind's body (nav, header and footer stay out) and hand it to Pagefind."""
         if not (self.config.enabled and self.config.search):
             return output
         uri = page.file.src_uri
         if any(fnmatch.fnmatchcase(uri, p) for p in self.config.search_exclude):
             return output
-        return output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
+        output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
+        if self.indexer is not None:
+            self.indexer.add(output, "/" + page.url)
+        return output
 
     def _index(self, config) -> None:
-        binary = find_binary(self.root)
-        if binary is None:
-            raise PluginError("Pagefind が見つかりません。`make site`（または `npm ci`）で入れてください。検索なしで作るには mkdocs.yml で casebook の search: false を指定します。")
-        if binary.warning:
-            log.warning(binary.warning)
         try:
-            summary = build_index(Path(config.site_dir), binary)
+            if self.indexer is not None:
+                summary = self.indexer.finish(Path(config.site_dir) / "pagefind")
+            else:
+                summary = build_index(Path(config.site_dir), self.binary)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
-        log.info(f"Pagefind（{binary.origin}）で検索索引を作りました。{summary}")
+        finally:
+            self.indexer = None
+        log.info(f"Pagefind（{self.binary.origin}）で検索索引を作りました。{summary}")
 
     @event_priority(-100)  # after every other plugin's post_build: index, then swap, last
     def on_post_build(self, config):
@@ -221,6 +239,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.swap.commit()
 
     def on_build_error(self, *, error):
+        if getattr(self, "indexer", None) is not None:
+            self.indexer.abort()
+            self.indexer = None
         if getattr(self, "swap", None) is not None:
             self.swap.discard()
 
