@@ -98,3 +98,22 @@ def test_check_links_finds_missing_pages_and_anchors(tmp_path):
     assert any(b.target.endswith("cases/hata/") for b in broken)
     result = CliRunner().invoke(main, ["--root", str(project), "check-links"])
     assert result.exit_code == 1 and "no-such-term" in result.output
+
+
+def test_streaming_search_index_matches_the_cli_index(tmp_path):
+    """The optional streaming path (Pagefind's Python API during the build) indexes the same pages."""
+    import json
+
+    cli = copy_bundled(tmp_path / "cli")
+    streaming = copy_bundled(tmp_path / "streaming")
+    config = streaming / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - casebook\n", "  - casebook:\n      search_streaming: true\n"), encoding="utf-8")
+    mkdocs_build(cli)
+    proc = mkdocs_build(streaming)
+    assert "ページ" in proc.stderr  # the streaming path reports how many pages it handed over
+
+    def pages(project: Path) -> int:
+        entry = json.loads((project / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(lang["page_count"] for lang in entry["languages"].values())
+
+    assert pages(streaming) == pages(cli) > 100
