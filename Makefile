@@ -34,7 +34,7 @@ site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty --no-strict
 
 validate: $(STAMP)
 	$(BIN)/casebook validate

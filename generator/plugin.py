@@ -95,6 +95,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_startup(self, *, command, dirty):
         self.is_serve = command == "serve"
         self.is_dirty = dirty
+        # Kept across `mkdocs serve --dirty` rebuilds (the plugin object lives as long as the server):
+        self._memo: dict = {}
+        """Rendered Markdown by its inputs (PageRenderer.memo)."""
+        self._written: dict[str, int] = {}
+        """Docs path → hash of the Markdown its HTML was last built from."""
+        self._indexed = False
+
+    @property
+    def _incremental(self) -> bool:
+        return getattr(self, "is_serve", False) and getattr(self, "is_dirty", False)
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -120,7 +130,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         drafts = self.config.drafts or os.environ.get("CASEBOOK_DRAFTS") == "1"
         self.book: Casebook = build_casebook(dataset, include_drafts=drafts)
         templates = self.root / self.config.templates_dir if self.config.templates_dir else None
-        self.renderer = PageRenderer(self.book, last_updated(self.root, self.data_dir), templates, config.use_directory_urls)
+        memo = self._memo if self._incremental else None
+        self.renderer = PageRenderer(self.book, last_updated(self.root, self.data_dir), templates, config.use_directory_urls, memo)
         self.linker = GlossaryLinker(self.book.glossary)
         log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
         if "SOURCE_DATE_EPOCH" not in os.environ:  # reproducible dates (sitemap): the last commit's time
@@ -137,6 +148,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return files
         self.deferred: dict[str, list[str]] = {}
+        self._written_sources_skip = {f"cases/{i}.md" for i in self.book.dataset.narratives}
         narratives = self.book.dataset.narratives
         for case_id, path in narratives.items():
             existing = files.get_file_from_path(f"cases/{case_id}.md")
@@ -144,6 +156,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 files.remove(existing)
         for path, markdown in self.renderer.pages():
             self._add(files, config, path, markdown)
+        if self._incremental:
+            for file in files.documentation_pages():
+                if file.abs_src_path and file.src_uri not in self._written_sources_skip:
+                    text = Path(file.abs_src_path).read_text(encoding="utf-8")
+                    if "casebook:" in text:
+                        digest = hash(self.renderer.fill_markers(text, file.src_uri))
+                        if self._written.get(file.src_uri) != digest:
+                            file.is_modified = lambda: True  # type: ignore[method-assign]
+                        self._written[file.src_uri] = digest
         for asset in (CSS, JS):
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
@@ -160,7 +181,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         markdown, blocks = defer_html(markdown)
         if blocks:
             self.deferred[path] = blocks
-        files.append(File.generated(config, path, content=markdown))
+        file = File.generated(config, path, content=markdown)
+        if self._incremental:
+            self._rebuild_only_if_changed(file, hash((markdown, tuple(blocks))))
+        files.append(file)
+
+    def _rebuild_only_if_changed(self, file: File, digest: int) -> None:
+        """In ``serve --dirty``, a page whose Markdown is what its HTML was built from is not built again.
+
+        MkDocs rebuilds a generated file on every dirty build (it has no source
+        time to compare); comparing the content itself keeps a one-case edit to
+        the few pages that show that case.
+        """
+        path = file.src_uri
+        if self._written.get(path) == digest:
+            file.is_modified = lambda: not os.path.isfile(file.abs_dest_path)  # type: ignore[method-assign]
+        self._written[path] = digest
 
     @event_priority(-50)
     def on_page_markdown(self, markdown, page, config, files):
@@ -236,8 +272,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
-        if self.config.search:
+        if self.config.search and not (self._incremental and self._indexed):
             self._index(config)
+            self._indexed = True
+        elif self.config.search:
+            log.info("プレビュー（serve --dirty）では検索索引を作り直しません。最新の索引は mkdocs build で作られます。")
         if self.swap is None:
             return
         if config.strict and strict_warnings():

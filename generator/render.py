@@ -133,6 +133,11 @@ def _relpath(target: str, start: str) -> str:
     return posixpath.relpath(target, start)
 
 
+def _listed(case) -> tuple:
+    """What a listing shows of a case: a page listing it changes only when one of these does."""
+    return (case.id, case.name, case.prefecture, case.municipality, case.summary)
+
+
 def page_url(path: str, directory_urls: bool = True) -> str:
     """The URL MkDocs gives a docs-relative ``.md`` path (``cases/x.md`` → ``cases/x/``)."""
     stem = path[:-3] if path.endswith(".md") else path
@@ -180,9 +185,18 @@ def restore_html(html_text: str, blocks: list[str]) -> str:
 class PageRenderer:
     """Renders every generated page of a ``Casebook``."""
 
-    def __init__(self, book: Casebook, updated: dict[str, str] | None = None, templates: Path | None = None, directory_urls: bool = True):
+    def __init__(
+        self,
+        book: Casebook,
+        updated: dict[str, str] | None = None,
+        templates: Path | None = None,
+        directory_urls: bool = True,
+        memo: dict | None = None,
+    ):
         self.book = book
         self.directory_urls = directory_urls
+        self.memo = memo
+        """path → (inputs, Markdown) kept across rebuilds (``mkdocs serve``): unchanged inputs are not rendered again."""
         self.updated = updated or {}
         self.env = environment(templates)
         self.env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, shared_text=shared_text, sources_text=sources_text)
@@ -217,13 +231,25 @@ class PageRenderer:
         narratives = book.dataset.narratives
         for case in book.cases:
             path = narratives.get(case.id)
-            yield self.case_path(case.id), self.case_page(case, path.read_text(encoding="utf-8") if path else None)
+            narrative = path.read_text(encoding="utf-8") if path else None
+            key = (case, tuple(book.related.get(case.id, ())), narrative)
+            yield self.case_path(case.id), self._cached(self.case_path(case.id), key, lambda: self.case_page(case, narrative))
         yield "cases/index.md", self._cases_index()
         facets = [f for f in book.facets.values() if f.name != "kana"]
         yield "index/index.md", self._render("facets.md.j2", "index/index.md", facets=facets, total=len(book.cases))
         for facet in book.facets.values():
             yield from self._facet_pages(facet)
         yield from self._matrix_pages()
+
+    def _cached(self, path: str, key, render) -> str:
+        if self.memo is None:
+            return render()
+        hit = self.memo.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        markdown = render()
+        self.memo[path] = (key, markdown)
+        return markdown
 
     @staticmethod
     def case_path(case_id: str) -> str:
@@ -285,9 +311,11 @@ class PageRenderer:
             path = facet.path(value.label)
             cases = facet.cases[value.label]
             if facet.name == "stage":
-                yield path, self._render("stage_value.md.j2", path, value=value, cases=cases)
+                key = (value, tuple((_listed(c), c.stage_lesson(value.label)) for c in cases))
+                yield path, self._cached(path, key, lambda: self._render("stage_value.md.j2", path, value=value, cases=cases))
             else:
-                yield path, self._render("facet_value.md.j2", path, facet=facet, value=value, cases=cases, intro="")
+                key = (facet.title, value, tuple(_listed(c) for c in cases))
+                yield path, self._cached(path, key, lambda: self._render("facet_value.md.j2", path, facet=facet, value=value, cases=cases, intro=""))
 
     def cell_path(self, facet, value, stage: str) -> str:
         return f"index/matrix/{facet.slug}/{value.slug}-{STAGE_SLUGS[stage]}.md"
@@ -310,7 +338,10 @@ class PageRenderer:
                     cases = cells[facet.name][value.label][stage]
                     if cases:
                         path = self.cell_path(facet, value, stage)
-                        yield path, self._render("matrix_cell.md.j2", path, facet=facet, value=value, stage=stage, cases=cases, stage_facet=stage_facet)
+                        key = (facet.title, value, stage, tuple((_listed(c), c.stage_lesson(stage)) for c in cases))
+                        yield path, self._cached(
+                            path, key, lambda: self._render("matrix_cell.md.j2", path, facet=facet, value=value, stage=stage, cases=cases, stage_facet=stage_facet)
+                        )
 
     # -- markers in hand-written pages --------------------------------------
     def fill_markers(self, markdown: str, here: str) -> str:

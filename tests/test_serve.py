@@ -59,3 +59,33 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def test_dirty_serve_rebuilds_the_edited_case_and_the_pages_that_list_it(tmp_path):
+    """`make serve` runs `mkdocs serve --dirty`: only pages whose Markdown changed are rebuilt, but all of those are."""
+    project = copy_bundled(tmp_path / "p")
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(lambda: "川根振興協議会" in (fetch(f"{base}/cases/kawane/") or ""), 90), "server did not come up"
+        assert "川根振興協議会" not in (fetch(f"{base}/index/activity/bosai/") or "")
+        record = project / "data" / "cases" / "kawane.yaml"
+        text = record.read_text(encoding="utf-8")
+        text = text.replace("summary: ", "summary: 差し替えた最初の文です。", 1).replace("activities:\n", "activities:\n  - 防災\n", 1)
+        record.write_text(text, encoding="utf-8")
+        assert wait_for(lambda: "差し替えた最初の文です" in (fetch(f"{base}/cases/kawane/") or ""), 60), "the case page was not rebuilt"
+        # pages that list the case: its prefecture (first sentence of the summary) and the newly added activity
+        assert wait_for(lambda: "差し替えた最初の文です" in (fetch(f"{base}/index/prefecture/hiroshima/") or ""), 30)
+        assert "川根振興協議会" in (fetch(f"{base}/index/activity/bosai/") or "")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
