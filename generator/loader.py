@@ -177,6 +177,3 @@ def expand_paths(paths: list[Path]) -> list[Path]:
             out.append(p)
     return out
 
-
-def newest_mtime(paths: list[Path]) -> float:
-    return max((os.stat(p).st_mtime for p in paths), default=0.0)

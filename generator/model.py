@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from .errors import Location
 
@@ -133,15 +132,3 @@ class GlossaryTerm:
     link: bool = True
     location: Location = field(default=Location(""), compare=False, repr=False)
 
-
-def as_dict(obj: Any) -> Any:
-    """Plain JSON-able data for export (dataclasses → dicts, tuples → lists, no locations)."""
-    from dataclasses import fields, is_dataclass
-
-    if is_dataclass(obj):
-        return {f.name: as_dict(getattr(obj, f.name)) for f in fields(obj) if f.name not in ("location", "by_label")}
-    if isinstance(obj, (tuple, list)):
-        if obj and all(isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) for x in obj):
-            return {k: as_dict(v) for k, v in obj}
-        return [as_dict(x) for x in obj]
-    return obj

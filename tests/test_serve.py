@@ -36,18 +36,24 @@ def wait_for(predicate, timeout: float) -> bool:
     return False
 
 
-def test_serve_rebuilds_when_a_record_changes(tmp_path):
-    project = copy_bundled(tmp_path / "p")
+def start_serve(project, *options: str) -> tuple[subprocess.Popen, int]:
+    """A real `mkdocs serve` of ``project`` on a free loopback port."""
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env()}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", *options, "-a", f"127.0.0.1:{port}"],
         cwd=project,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         env=env,
         start_new_session=True,
     )
+    return proc, port
+
+
+def test_serve_rebuilds_when_a_record_changes(tmp_path):
+    project = copy_bundled(tmp_path / "p")
+    proc, port = start_serve(project)
     try:
         url = f"http://127.0.0.1:{port}/cases/kawane/"
         assert wait_for(lambda: (fetch(url) or "").find("川根振興協議会") >= 0, 90), "server did not come up"
@@ -64,16 +70,7 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
 def test_dirty_serve_rebuilds_the_edited_case_and_the_pages_that_list_it(tmp_path):
     """`make serve` runs `mkdocs serve --dirty`: only pages whose Markdown changed are rebuilt, but all of those are."""
     project = copy_bundled(tmp_path / "p")
-    port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env()}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
+    proc, port = start_serve(project, "--dirty", "--no-strict")
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_for(lambda: "川根振興協議会" in (fetch(f"{base}/cases/kawane/") or ""), 90), "server did not come up"
