@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
+import secrets
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -36,7 +36,6 @@ THEME = Path(__file__).parent / "theme"
 CSS = "assets/casebook.css"
 JS = "assets/casebook-search.js"
 ARTICLE = '<article class="md-content__inner md-typeset">'
-RELATED_LIST = re.compile(r'(<h2 id="関連する事例">[^<]*</h2>\s*)<ol>')
 
 
 
@@ -101,6 +100,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._written: dict[str, int] = {}
         """Docs path → hash of the Markdown its HTML was last built from."""
         self._indexed = False
+        self._token = "cb" + secrets.token_hex(8)
+        """Names deferred HTML blocks in this process's Markdown (render.defer_html)."""
 
     @property
     def _incremental(self) -> bool:
@@ -178,7 +179,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
-        markdown, blocks = defer_html(markdown)
+        markdown, blocks = defer_html(markdown, self._token)
         if blocks:
             self.deferred[path] = blocks
         file = File.generated(config, path, content=markdown)
@@ -203,7 +204,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return markdown
         here = page.file.src_uri
-        filled = self.renderer.fill_markers(markdown, here)
+        blocks: list[str] = []
+        # Only what markers generate is deferred: a hand-written page's own HTML goes through Markdown and the allow-list.
+        filled = self.renderer.fill_markers(markdown, here, post=lambda out: defer_html(out, self._token, blocks)[0])
+        if blocks:
+            self.deferred[here] = blocks
         for m in MARKER.finditer(filled):
             log.warning(f"{here}: 不明なマーカー「{m.group(0)}」があります。")
         return filled
@@ -212,14 +217,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return html
         uri = page.file.src_uri
+        if not any(fnmatch.fnmatchcase(uri, p) for p in self.config.sanitize_exclude):
+            # Narratives and hand-written pages come from contributors: Markdown's output passes the allow-list.
+            # The deferred blocks are the package's templates, which escape every record value (autoescape).
+            html = sanitize(html)
+        html = protect_external_links(html)
         blocks = self.deferred.get(uri)
         if blocks:
-            html = restore_html(html, blocks)
-        if uri.startswith("cases/"):  # other cases' names in the related list would match searches for them
-            html = RELATED_LIST.sub(r'\1<ol data-pagefind-ignore="all">', html, count=1)
-        if not any(fnmatch.fnmatchcase(uri, p) for p in self.config.sanitize_exclude):
-            html = sanitize(html)  # record text, narratives and sources come from contributors
-        html = protect_external_links(html)
+            html = restore_html(html, blocks, self._token)
         if uri == self.config.glossary_page or not any(uri.startswith(p) for p in self.config.link_glossary_in):
             return html
         glossary = files.get_file_from_path(self.config.glossary_page)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 import jinja2
+from markupsafe import Markup
 
 from . import kana_key
 from .indices import KANA_ROWS, Casebook, decade_label
@@ -91,9 +92,14 @@ def sources_text(sources) -> str:
     return "、".join(parts)
 
 
-def pagefind_value(value) -> str:
+def pagefind_value(value) -> Markup:
     """A value inside a data-pagefind-* attribute: HTML-escaped, and without ASCII commas (Pagefind's separator)."""
-    return html.escape(str(value).replace(",", "，"), quote=True)
+    return Markup(html.escape(str(value).replace(",", "，"), quote=True))
+
+
+def one_line(value) -> str:
+    """Record text on one line (still to be escaped): a blank line would end a raw HTML block in exported Markdown."""
+    return _NEWLINES.sub(" ", str(value))
 
 
 def yaml_str(value: str) -> str:
@@ -109,9 +115,11 @@ def _environment(override: str | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),  # HTML templates escape by default; Markdown ones use t/cell
     )
-    env.filters.update(md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value)
+    env.filters.update(
+        md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value, line=one_line
+    )
     return env
 
 
@@ -158,28 +166,32 @@ def relative_url(here: str, target: str) -> str:
     return rel if rel != "./" else "./"
 
 
-_HTML_BLOCK = re.compile(r"<!-- cb:html -->\n(.*?)\n<!-- /cb:html -->", re.S)
-_PLACEHOLDER = re.compile(r"<!-- cb:html (\d+) -->")
+_HTML_BLOCK = re.compile(r"<!-- cb:html -->\n(.*?)\n?<!-- /cb:html -->", re.S)
 
 
-def defer_html(markdown: str) -> tuple[str, list[str]]:
-    """Take the generated raw-HTML blocks out of a page, leaving numbered placeholders.
+def defer_html(markdown: str, token: str, blocks: list[str] | None = None) -> tuple[str, list[str]]:
+    """Take the generated raw-HTML blocks out of a page, leaving numbered placeholder paragraphs.
 
-    Python-Markdown parses raw HTML character by character; long listings cost
-    far more there than anywhere else. The plugin converts the rest and puts
-    the blocks back with ``restore_html``. Exported Markdown keeps them inline.
+    Python-Markdown parses raw HTML character by character, and Markdown for
+    a record's structured fields costs far more than the HTML the templates
+    can write directly. The plugin converts what is left and puts the blocks
+    back with ``restore_html``; exported Markdown keeps them inline.
+
+    ``token`` is a secret of the build: a placeholder written by a contributor
+    cannot name a block. Blocks are appended to ``blocks`` when given.
     """
-    blocks: list[str] = []
+    blocks = [] if blocks is None else blocks
 
     def take(m: re.Match) -> str:
         blocks.append(m.group(1))
-        return f"<!-- cb:html {len(blocks) - 1} -->"
+        return f"{token}x{len(blocks) - 1}"
 
     return _HTML_BLOCK.sub(take, markdown), blocks
 
 
-def restore_html(html_text: str, blocks: list[str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html_text)
+def restore_html(html_text: str, blocks: list[str], token: str) -> str:
+    """Put deferred blocks back where Markdown left their placeholder paragraphs."""
+    return re.sub(rf"<p>{token}x(\d+)</p>", lambda m: blocks[int(m.group(1))], html_text)
 
 
 class PageRenderer:
@@ -215,6 +227,13 @@ class PageRenderer:
             """Final URL (for raw HTML, which MkDocs does not rewrite)."""
             return html.escape(relative_url(here_url, page_url(target, self.directory_urls)), quote=True)
 
+        def link_to(target: str) -> str:
+            """Final URL, unescaped (for autoescaped HTML templates)."""
+            return relative_url(here_url, page_url(target, self.directory_urls))
+
+        def facet_href(facet: str, label: str) -> str:
+            return link_to(facets[facet].path(label))
+
         def facet_link(facet: str, label: str, text: str | None = None) -> str:
             f = facets[facet]
             return f"[{md_text(text or label)}]({relative(here, f.path(label))})"
@@ -222,7 +241,7 @@ class PageRenderer:
         def facet_links(facet: str, labels) -> str:
             return "、".join(facet_link(facet, label) for label in labels)
 
-        return template.render(url=url, href=href, facet_link=facet_link, facet_links=facet_links, **context)
+        return template.render(url=url, href=href, link_to=link_to, facet_href=facet_href, facet_link=facet_link, facet_links=facet_links, **context)
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:
@@ -344,11 +363,19 @@ class PageRenderer:
                         )
 
     # -- markers in hand-written pages --------------------------------------
-    def fill_markers(self, markdown: str, here: str) -> str:
-        """Replace ``<!-- casebook:NAME ARG -->`` markers; unknown markers are left for the caller to report."""
+    def fill_markers(self, markdown: str, here: str, post=None) -> str:
+        """Replace ``<!-- casebook:NAME ARG -->`` markers; unknown markers are left for the caller to report.
+
+        ``post`` is applied to each marker's output (the plugin defers its HTML blocks).
+        """
         if "casebook:" not in markdown:
             return markdown
-        return MARKER.sub(lambda m: self._marker(m.group(1), (m.group(2) or "").strip(), here, m.group(0)), markdown)
+
+        def expand(m: re.Match) -> str:
+            out = self._marker(m.group(1), (m.group(2) or "").strip(), here, m.group(0))
+            return post(out) if post and out is not m.group(0) else out
+
+        return MARKER.sub(expand, markdown)
 
     def _marker(self, name: str, arg: str, here: str, original: str) -> str:
         book = self.book
