@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 
 from .model import GlossaryTerm
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*?)(/?)>|<!--.*?-->", re.S)
 SKIP = frozenset("a abbr button code h1 h2 h3 h4 h5 h6 kbd label pre script select style svg textarea title".split())
+_SKIP_TAG = re.compile(r"<(/?)(" + "|".join(sorted(SKIP, key=len, reverse=True)) + r")(?=[\s/>])[^>]*?(/?)>", re.I)
 
 
 class GlossaryLinker:
@@ -30,33 +31,55 @@ class GlossaryLinker:
         self.pattern = re.compile("|".join(map(re.escape, surfaces))) if surfaces else None
 
     def link(self, text: str, glossary_href: str) -> str:
-        """Link the first occurrence of each term in ``text`` (HTML) to ``glossary_href#slug``."""
+        """Link the first occurrence of each term in ``text`` (HTML) to ``glossary_href#slug``.
+
+        One scan for the terms over the whole page (in C), then, for the few
+        first occurrences, two checks: not inside a tag (an attribute, a
+        comment) and not inside an element whose text must stay plain.
+        """
         if self.pattern is None:
             return text
+        skipped = _skipped_spans(text)
+        starts = [s for s, _e in skipped]
         out: list[str] = []
         done: set[str] = set()
-        skip: dict[str, int] = {}
         pos = 0
-        for m in _TAG.finditer(text):
-            if m.start() > pos:
-                segment = text[pos : m.start()]
-                out.append(segment if any(skip.values()) else self._link_segment(segment, glossary_href, done))
-            out.append(m.group(0))
-            name = (m.group(2) or "").lower()
-            if name in SKIP and not m.group(4):
-                skip[name] = skip.get(name, 0) + (-1 if m.group(1) else 1)
-            pos = m.end()
-        tail = text[pos:]
-        out.append(tail if any(skip.values()) else self._link_segment(tail, glossary_href, done))
-        return "".join(out)
-
-    def _link_segment(self, segment: str, href: str, done: set[str]) -> str:
-        def repl(m: re.Match) -> str:
+        for m in self.pattern.finditer(text):
             term = self.by_surface[m.group(0)]
             if term.slug in done:
-                return m.group(0)
+                continue
+            i = m.start()
+            if text.rfind("<", 0, i) > text.rfind(">", 0, i):
+                continue  # inside a tag or a comment
+            k = bisect_right(starts, i) - 1
+            if k >= 0 and i < skipped[k][1]:
+                continue
             done.add(term.slug)
             title = html.escape(term.definition, quote=True)
-            return f'<a class="cb-term" href="{href}#{term.slug}" title="{title}">{m.group(0)}</a>'
+            out.append(text[pos:i])
+            out.append(f'<a class="cb-term" href="{glossary_href}#{term.slug}" title="{title}">{m.group(0)}</a>')
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
 
-        return self.pattern.sub(repl, segment)
+
+def _skipped_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost element in SKIP, in order."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for m in _SKIP_TAG.finditer(text):
+        if m.group(3):  # self-closing: no text inside
+            continue
+        if m.group(1):
+            if depth:
+                depth -= 1
+                if not depth:
+                    spans.append((start, m.end()))
+        else:
+            if not depth:
+                start = m.start()
+            depth += 1
+    if depth:
+        spans.append((start, len(text)))
+    return spans

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import platform
 import subprocess
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from pathlib import Path
 
 PINNED = "1.6.0"
 LANGUAGE = "ja"
+_GLOB_SAFE = re.compile(r"[A-Za-z0-9._/-]+")
+"""Output paths that can be named in a Pagefind (wax) glob as they are."""
 
 
 @dataclass(frozen=True)
@@ -114,24 +117,31 @@ async def _start_index(config: dict):
 
 
 class StreamingIndexer:
-    """Index pages while MkDocs writes them: Pagefind's service works on the second core.
+    """Index pages while MkDocs writes them: Pagefind's service works beside MkDocs.
 
-    Pages are handed over from ``on_post_page`` to an asyncio loop on a
-    background thread, which talks to the Pagefind binary in service mode
-    (Pagefind's Python API, ``PagefindIndex.add_html_file``). ``finish``
-    waits for the last page and writes the index; ``abort`` stops it.
+    ``add`` is given each page as MkDocs is about to write it. Pages already on
+    disk are handed over in batches as one ``add_directory`` request with a
+    glob naming them, so Pagefind reads and parses the files itself and the
+    build process pays only for a short message (sending each page's HTML
+    through the Python API cost the main process more than it saved).
+    ``finish`` hands over the rest and writes the index; ``abort`` stops it.
     """
 
-    def __init__(self, binary: PagefindBinary):
+    BATCH = 200
+
+    def __init__(self, binary: PagefindBinary, site_dir: Path):
         import asyncio
         import threading
 
         os.environ["PAGEFIND_BINARY_PATH"] = binary.path  # what PagefindService launches
         self.binary = binary
+        self.site_dir = str(Path(site_dir).resolve())
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="pagefind", daemon=True)
         self.thread.start()
         self.pending: list = []
+        self.waiting: list[str] = []
+        """Pages given to ``add`` but not yet handed to Pagefind (the newest may not be written yet)."""
         self.count = 0
         self.index = self._wait(_start_index({"force_language": LANGUAGE}))
 
@@ -140,19 +150,35 @@ class StreamingIndexer:
 
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    def add(self, html: str, url: str) -> None:
-        import asyncio
-
-        self.pending.append(asyncio.run_coroutine_threadsafe(self.index.add_html_file(content=html, url=url), self.loop))
+    def add(self, dest_path: str) -> None:
+        """``dest_path``: the page's output file relative to the site folder, written right after this call."""
         self.count += 1
-        if len(self.pending) > 256:  # keep memory flat: collect finished requests, surface errors early
-            done = [f for f in self.pending if f.done()]
-            for f in done:
+        self.waiting.append(dest_path)
+        if len(self.waiting) > self.BATCH:
+            self._send(self.waiting[:-1])  # all but the newest are on disk
+            self.waiting = self.waiting[-1:]
+        if len(self.pending) > 64:  # surface errors early
+            for f in [f for f in self.pending if f.done()]:
                 f.result()
             self.pending = [f for f in self.pending if not f.done()]
 
+    def _send(self, paths: list[str]) -> None:
+        import asyncio
+
+        plain = [p for p in paths if _GLOB_SAFE.fullmatch(p)]
+        if plain:
+            glob = "{" + ",".join(plain) + "}" if len(plain) > 1 else plain[0]
+            self.pending.append(asyncio.run_coroutine_threadsafe(self.index.add_directory(self.site_dir, glob=glob), self.loop))
+        for p in paths:  # a name a glob cannot spell: its HTML, with its URL
+            if not _GLOB_SAFE.fullmatch(p):
+                html = Path(self.site_dir, p).read_text(encoding="utf-8")
+                url = "/" + (p[: -len("index.html")] if p.endswith("index.html") else p)
+                self.pending.append(asyncio.run_coroutine_threadsafe(self.index.add_html_file(content=html, url=url), self.loop))
+
     def finish(self, output_path: Path) -> str:
         try:
+            self._send(self.waiting)
+            self.waiting = []
             for f in self.pending:
                 f.result(timeout=1800)
             self._wait(self.index.write_files(output_path=str(output_path)), timeout=1800)

@@ -182,6 +182,30 @@ def test_nav_never_lists_case_pages(bundled, book):
         assert f"cases/{case.id}/" not in nav
 
 
+def primary_nav(html: str) -> str:
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    return html[start : html.index('<div class="md-sidebar md-sidebar--secondary"', start)]
+
+
+def test_reused_navigation_is_the_one_material_renders_for_each_page(bundled, book):
+    """Pages the nav does not list share one rendered nav per position (NavCache); listed pages get their own."""
+    project, _ = bundled
+    a, b = (primary_nav(page(project, f"cases/{c.id}")) for c in book.cases[:2])
+    assert a == b and "md-nav__link--active" not in a
+    assert 'href="../../training/shiru/"' in a and 'href="../../glossary/"' in a
+    deeper = primary_nav(page(project, "index/stage/shiru"))
+    assert 'href="../../../training/shiru/"' in deeper and "md-nav__link--active" not in deeper
+    # A listed page marks itself active, with links from its own folder.
+    own = primary_nav(page(project, "training/shiru"))
+    assert '<a href="./" class="md-nav__link md-nav__link--active">' in own
+    assert 'href="../../training/shiru/"' not in own
+    # Every page's nav links resolve (a reused nav from another folder would not).
+    for url in ("cases/" + book.cases[0].id, "index/stage/shiru", "training/shiru", "glossary", ""):
+        base = (project / "site" / url) if url else project / "site"
+        for href in re.findall(r'<a href="([^"#]+)" class="md-nav__link', primary_nav(page(project, url))):
+            assert (base / href / "index.html").resolve().is_file(), (url, href)
+
+
 def test_generated_pages_are_not_written_into_content(bundled):
     project, _ = bundled
     assert not (project / "content" / "cases").exists()
