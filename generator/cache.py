@@ -31,6 +31,10 @@ def signature(path: Path) -> Signature:
     return (st.st_size, st.st_mtime_ns)
 
 
+_IN_MEMORY: dict[Path, tuple[str, dict]] = {}
+"""Cache file → (key, entries) already loaded by this process: ``mkdocs serve`` rebuilds read no pickle."""
+
+
 class ValidationCache:
     """``{path: (signature, cases, errors)}`` for one project and one vocabulary."""
 
@@ -40,6 +44,10 @@ class ValidationCache:
         self.key = hashlib.sha256(vocabulary_bytes + __version__.encode() + sys.version.encode()).hexdigest()
         self.entries: dict[str, tuple] = {}
         self.dirty = False
+        loaded = _IN_MEMORY.get(self.path)
+        if loaded is not None and loaded[0] == self.key:
+            self.entries = loaded[1]
+            return
         try:
             with open(self.path, "rb") as fh:
                 key, entries = pickle.load(fh)
@@ -47,6 +55,7 @@ class ValidationCache:
                 self.entries = entries
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
             self.entries = {}
+        _IN_MEMORY[self.path] = (self.key, self.entries)
 
     def get(self, path: Path, sig: Signature):
         entry = self.entries.get(str(path))

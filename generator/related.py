@@ -41,11 +41,28 @@ def features(case: Case) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_last: tuple[tuple, dict] | None = None
+"""The previous ranking and what it was computed from: a rebuild in which no case's features changed reuses it."""
+
+
 def related_cases(cases: list[Case], top: int = TOP) -> dict[str, list[Related]]:
+    """Each case's ``top`` related cases, best first."""
+    global _last
+    feats = [features(c) for c in cases]
+    key = (top, tuple((c.id, c.kana, tuple(f.values())) for c, f in zip(cases, feats)))
+    if _last is not None and _last[0] == key:  # mkdocs serve after an edit that changed no feature
+        ranking = _last[1]
+    else:
+        ranking = _rank(cases, feats, top)
+        _last = (key, ranking)
+    by_id = {c.id: c for c in cases}
+    return {cid: [Related(by_id[other], score, shared) for other, score, shared in items] for cid, items in ranking.items()}
+
+
+def _rank(cases: list[Case], feats: list[dict], top: int) -> dict[str, list[tuple[str, int, tuple]]]:
     n = len(cases)
     if n < 2:
         return {c.id: [] for c in cases}
-    feats = [features(c) for c in cases]
     columns: dict[tuple[str, str], int] = {}
     rows, cols, weights = [], [], []
     for i, f in enumerate(feats):
@@ -65,7 +82,7 @@ def related_cases(cases: list[Case], top: int = TOP) -> dict[str, list[Related]]
     rank[order] = np.arange(n, dtype=np.float64)
     tiebreak = (n - rank) / (n + 1)  # in (0, 1): earlier in あいうえお order wins a tie
     sets = [{attr: set(f[attr]) for attr, _l, _w in WEIGHTS} for f in feats]
-    out: dict[str, list[Related]] = {}
+    out: dict[str, list[tuple[str, int, tuple]]] = {}
     k = min(top, n - 1)
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
@@ -77,15 +94,15 @@ def related_cases(cases: list[Case], top: int = TOP) -> dict[str, list[Related]]
         top_scores = np.take_along_axis(scores, ranked, axis=1).round().astype(int).tolist()
         for r, (js, ss) in enumerate(zip(ranked.tolist(), top_scores)):
             i = start + r
-            out[cases[i].id] = [_explain(feats[i], sets[j], cases[j], s) for j, s in zip(js, ss) if s > 0]
+            out[cases[i].id] = [(cases[j].id, s, _shared(feats[i], sets[j])) for j, s in zip(js, ss) if s > 0]
     return out
 
 
-def _explain(f: dict, g: dict, other: Case, score: int) -> Related:
-    """What ``other`` shares with the case whose features are ``f`` (``g``: other's feature sets)."""
+def _shared(f: dict, g: dict) -> tuple:
+    """What a case whose features are ``f`` shares with one whose feature sets are ``g``."""
     shared = []
     for attr, label, _w in WEIGHTS:
         common = tuple(v for v in f[attr] if v in g[attr])
         if common:
             shared.append((label, common))
-    return Related(other, score, tuple(shared))
+    return tuple(shared)

@@ -117,6 +117,7 @@ def _environment(override: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),  # HTML templates escape by default; Markdown ones use t/cell
     )
+    env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, shared_text=shared_text, sources_text=sources_text)
     env.filters.update(
         md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value, line=one_line
     )
@@ -125,7 +126,7 @@ def _environment(override: str | None) -> jinja2.Environment:
 
 def environment(override: Path | None = None) -> jinja2.Environment:
     """Templates from ``override`` first (a project's own), then the package's."""
-    return _environment(str(override) if override else None).overlay()
+    return _environment(str(override) if override else None)
 
 
 def relative(here: str, target: str) -> str:
@@ -216,12 +217,16 @@ class PageRenderer:
         self.memo = memo
         """path → (inputs, Markdown) kept across rebuilds (``mkdocs serve``): unchanged inputs are not rendered again."""
         self.updated = updated or {}
-        self.env = environment(templates)
-        self.env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, shared_text=shared_text, sources_text=sources_text)
+        self.env = environment(templates)  # one per process and template folder: compiled templates survive serve rebuilds
         self._templates = {}
+        self._items: dict[tuple, str] = memo.setdefault(("list items",), {}) if memo is not None else {}
+        """(link, id, name, place, text) → a listing's <li>: one case appears on a dozen listing pages."""
+
+    def _template(self, name: str) -> jinja2.Template:
+        return self._templates.get(name) or self._templates.setdefault(name, self.env.get_template(name))
 
     def _render(self, name: str, here: str, **context) -> str:
-        template = self._templates.get(name) or self._templates.setdefault(name, self.env.get_template(name))
+        template = self._template(name)
         facets = self.book.facets
 
         def url(target: str) -> str:
@@ -252,7 +257,24 @@ class PageRenderer:
         def facet_links(facet: str, labels) -> str:
             return "、".join(facet_link(facet, label) for label in labels)
 
-        return template.render(url=url, href=href, link_to=link_to, facet_href=facet_href, facet_a=facet_a, facet_link=facet_link, facet_links=facet_links, **context)
+        to_root = relative_url(here_url, "")
+        to_root = "" if to_root == "./" else to_root
+
+        def list_items(cases, stage: str | None = None) -> str:
+            """The <li> of each case (case_item.html.j2), with its first sentence or, given a stage, its lesson."""
+            item = self._template("case_item.html.j2")
+            out = []
+            for c in cases:
+                text = c.stage_lesson(stage) if stage else first_sentence(c.summary)
+                key = (to_root, c.id, c.name, c.prefecture, c.municipality, text)
+                li = self._items.get(key)
+                if li is None:
+                    link = to_root + page_url(f"cases/{c.id}.md", self.directory_urls)
+                    li = self._items[key] = item.render(c=c, link=link, text=text).strip()
+                out.append(li)
+            return "\n".join(out) + "\n" if out else ""
+
+        return template.render(list_items=list_items, url=url, href=href, link_to=link_to, facet_href=facet_href, facet_a=facet_a, facet_link=facet_link, facet_links=facet_links, **context)
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:

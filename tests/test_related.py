@@ -54,3 +54,21 @@ def test_symmetry_of_scores():
 
 def test_single_case_has_no_related():
     assert related_cases([make("a", "あ")]) == {"a": []}
+
+
+def test_a_rebuild_reuses_the_ranking_only_while_no_feature_changed():
+    """mkdocs serve: an edit to a summary or a name reuses the ranking, bound to the new records."""
+    import dataclasses
+
+    a = make("a", "あ", formation=["危機感の共有"])
+    b = make("b", "い", formation=["危機感の共有"])
+    c = make("c", "う", acts=["防災"])
+    first = related_cases([a, b, c])
+    renamed = dataclasses.replace(b, name="新しい名前", summary="変えた概要")
+    again = related_cases([a, renamed, c])
+    assert again["a"][0].case is renamed and again["a"][0].case.name == "新しい名前"
+    assert [(r.case.id, r.score) for r in again["a"]] == [(r.case.id, r.score) for r in first["a"]]
+    # A changed feature is ranked afresh: c now shares the factor, a's best stays b (kana order), c joins.
+    moved = dataclasses.replace(c, formation_factors=(FactorNote("危機感の共有"),))
+    third = related_cases([a, renamed, moved])
+    assert [(r.case.id, r.score) for r in third["a"]] == [("b", 3), ("c", 3)]
