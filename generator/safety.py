@@ -1,12 +1,13 @@
 """Content safety: what Markdown from records and narratives may contain.
 
-Policy (documented for editors in content/contributing.md): text reaches the
-page only as Markdown we render ourselves. Raw HTML is rejected with a
-located error, never passed through; links may be http(s), mailto or
-relative; images must come from the site itself; attribute lists
-(``{: …}``), which could add event handlers, are rejected. Rendered case pages
-are sanitized once more with nh3 (an allow-list), so a gap in these checks
-still cannot put script on a page.
+Policy (documented for editors in content/contributing.md): record fields
+reach the page only through the package's templates, which escape every value
+(Jinja autoescape in ``*.html.j2``; ``md_text`` where a field is Markdown).
+Narratives are Markdown: raw HTML is rejected with a located error, never
+passed through; links may be http(s), mailto or relative; images must come
+from the site itself; attribute lists (``{: …}``), which could add event
+handlers, are rejected. What Markdown renders is sanitized once more with nh3
+(an allow-list), so a gap in these checks still cannot put script on a page.
 """
 
 from __future__ import annotations
