@@ -388,19 +388,34 @@ def _native_watcher(server) -> None:
     all in Python, competing with the rebuild, and an edit waits up to 0.5 s to
     be noticed. Where watchdog has a native observer, the watches are moved to
     it before the server starts; anything unexpected leaves MkDocs' own.
+
+    Only changes count: a native observer also reports files being opened and
+    read, and MkDocs rebuilds on any event, so the build's own reads would start
+    the next build, for ever.
     """
     try:
+        from watchdog import events
         from watchdog.observers import Observer
         from watchdog.observers.polling import PollingObserver
 
         if Observer is PollingObserver or type(server.observer) is not PollingObserver or server.observer.is_alive():
             return
+        changes = [
+            events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+            events.FileClosedEvent, events.FileAttribEvent, events.DirCreatedEvent, events.DirDeletedEvent,
+            events.DirMovedEvent, events.DirModifiedEvent,
+        ]  # fmt: skip
+
+        class ChangesOnly(Observer):
+            def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
+                return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes, follow_symlink=follow_symlink)
+
         watched = dict(server._watched_paths)
         for path in watched:
             server.unwatch(path)
-        server.observer = Observer()
+        server.observer = ChangesOnly()
         for path, count in watched.items():
             for _ in range(count):
                 server.watch(path)
-    except Exception as exc:  # noqa: BLE001 - MkDocs internals changed: keep its polling observer
+    except Exception as exc:  # noqa: BLE001 - MkDocs or watchdog internals changed: keep MkDocs' polling observer
         log.debug(f"OS のファイル監視に切り替えられませんでした: {exc}")

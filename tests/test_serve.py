@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from .sitebuild import copy_bundled, pagefind_env
 
 
@@ -36,15 +38,15 @@ def wait_for(predicate, timeout: float) -> bool:
     return False
 
 
-def start_serve(project, *options: str) -> tuple[subprocess.Popen, int]:
-    """A real `mkdocs serve` of ``project`` on a free loopback port."""
+def start_serve(project, *options: str, log=None) -> tuple[subprocess.Popen, int]:
+    """A real `mkdocs serve` of ``project`` on a free loopback port (its log to the open file ``log``)."""
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", *options, "-a", f"127.0.0.1:{port}"],
         cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
         env=env,
         start_new_session=True,
     )
@@ -83,6 +85,32 @@ def test_dirty_serve_rebuilds_the_edited_case_and_the_pages_that_list_it(tmp_pat
         # pages that list the case: its prefecture (first sentence of the summary) and the newly added activity
         assert wait_for(lambda: "差し替えた最初の文です" in (fetch(f"{base}/index/prefecture/hiroshima/") or ""), 30)
         assert "川根振興協議会" in (fetch(f"{base}/index/activity/bosai/") or "")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("options", [("--dirty", "--no-strict"), ()], ids=["dirty", "full"])
+def test_serve_builds_once_per_change_and_then_stays_idle(tmp_path, options):
+    """Reading files during a build is not a change: the server must not start building again by itself."""
+    project = copy_bundled(tmp_path / "p")
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc, port = start_serve(project, *options, log=log)
+    url = f"http://127.0.0.1:{port}/cases/kawane/"
+
+    def builds() -> int:
+        return log_path.read_text(encoding="utf-8").count("Building documentation")
+
+    try:
+        assert wait_for(lambda: "川根振興協議会" in (fetch(url) or ""), 90), "server did not come up"
+        time.sleep(4)
+        assert builds() == 1, log_path.read_text(encoding="utf-8")[-3000:]
+        record = project / "data" / "cases" / "kawane.yaml"
+        record.write_text(record.read_text(encoding="utf-8").replace("summary: ", "summary: 一度だけ作り直す。", 1), encoding="utf-8")
+        assert wait_for(lambda: "一度だけ作り直す" in (fetch(url) or ""), 60), "page was not rebuilt after the record changed"
+        time.sleep(4)
+        assert builds() == 2, log_path.read_text(encoding="utf-8")[-3000:]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
