@@ -73,11 +73,6 @@ def first_sentence(text: str, limit: int = 80) -> str:
     return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
-def shared_text(related) -> str:
-    """Why a case is related: 形成の要因「…」、主な活動「…」."""
-    return "、".join(label + "「" + "」「".join(md_text(v) for v in values) + "」" for label, values in related.shared)
-
-
 def md_url(url: str) -> str:
     """A link destination that nothing in the URL can break out of: ``<…>`` with ``<``, ``>`` encoded."""
     return "<" + url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20").replace("\n", "") + ">"
@@ -117,7 +112,7 @@ def _environment(override: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),  # HTML templates escape by default; Markdown ones use t/cell
     )
-    env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, shared_text=shared_text, sources_text=sources_text)
+    env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, sources_text=sources_text)
     env.filters.update(
         md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value, line=one_line
     )
@@ -234,28 +229,14 @@ class PageRenderer:
 
         here_url = page_url(here, self.directory_urls)
 
-        def href(target: str) -> str:
-            """Final URL (for raw HTML, which MkDocs does not rewrite)."""
-            return html.escape(relative_url(here_url, page_url(target, self.directory_urls)), quote=True)
-
         def link_to(target: str) -> str:
             """Final URL, unescaped (for autoescaped HTML templates)."""
             return relative_url(here_url, page_url(target, self.directory_urls))
 
-        def facet_href(facet: str, label: str) -> str:
-            return link_to(facets[facet].path(label))
-
         def facet_a(facet: str, label: str, text=None, cls: str | None = None) -> Markup:
             """``<a>`` to a facet value's page (for autoescaped templates: the text is escaped here)."""
             attr = f' class="{cls}"' if cls else ""
-            return Markup(f'<a{attr} href="{html.escape(facet_href(facet, label))}">{html.escape(str(text or label), quote=False)}</a>')
-
-        def facet_link(facet: str, label: str, text: str | None = None) -> str:
-            f = facets[facet]
-            return f"[{md_text(text or label)}]({relative(here, f.path(label))})"
-
-        def facet_links(facet: str, labels) -> str:
-            return "、".join(facet_link(facet, label) for label in labels)
+            return Markup(f'<a{attr} href="{html.escape(link_to(facets[facet].path(label)))}">{html.escape(str(text or label), quote=False)}</a>')
 
         to_root = relative_url(here_url, "")
         to_root = "" if to_root == "./" else to_root
@@ -274,7 +255,7 @@ class PageRenderer:
                 out.append(li)
             return "\n".join(out) + "\n" if out else ""
 
-        return template.render(list_items=list_items, url=url, href=href, link_to=link_to, facet_href=facet_href, facet_a=facet_a, facet_link=facet_link, facet_links=facet_links, **context)
+        return template.render(list_items=list_items, url=url, link_to=link_to, facet_a=facet_a, **context)
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:
