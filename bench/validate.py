@@ -1,7 +1,7 @@
 """Benchmark: validation time for N synthetic records (not a test; prints figures).
 
 Usage: python bench/validate.py [N ...]   (default: 100 1000 5000)
-Measures, as medians of 5 runs:
+Measures, as medians of 7 runs taken in turns:
 - cold: loading+validating every file, no cache (CI on a fresh clone);
 - warm: the same with the validation cache filled and one file edited
   (an editor's second run, `mkdocs serve` after a save);
@@ -29,13 +29,20 @@ from generator.loader import case_files  # noqa: E402
 from generator.validate import load_dataset  # noqa: E402
 
 
-def median_time(fn, runs: int = 5) -> float:
-    times = []
+def interleaved(fns: dict, runs: int = 7) -> dict[str, float]:
+    """Median seconds of each function, run in turns (a, b, c, a, b, c, ...).
+
+    This machine's speed drifts by tens of percent over minutes; taking
+    turns exposes every variant to the same drift, so their ratios hold even
+    when the absolute figures move.
+    """
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def main(sizes: list[int]) -> dict:
@@ -49,16 +56,21 @@ def main(sizes: list[int]) -> dict:
                 os.environ["XDG_CACHE_HOME"] = str(project / ".xdg-cache")
                 ds = load_dataset(project)
                 assert len(ds.cases) == n, (len(ds.cases), n)
-                validate = median_time(lambda: load_dataset(project))
-                load_dataset(project, use_cache=True)
                 edited = files[len(files) // 2]
 
                 def warm_run():
                     os.utime(edited)  # one file changed since the last run
                     load_dataset(project, use_cache=True)
 
-                warm = median_time(warm_run)
-                baseline = median_time(lambda: [yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for f in files])
+                load_dataset(project, use_cache=True)  # fill the cache
+                t = interleaved(
+                    {
+                        "cold": lambda: load_dataset(project),
+                        "warm": warm_run,
+                        "baseline": lambda: [yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for f in files],
+                    }
+                )
+                validate, warm, baseline = t["cold"], t["warm"], t["baseline"]
             key = f"{n}-{layout}"
             results[key] = {
                 "n": n,

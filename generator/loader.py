@@ -18,18 +18,27 @@ import yaml
 from .errors import CaseError, Location
 
 try:  # libyaml: several times faster than the pure-Python parser
-    from yaml import CSafeLoader as _BaseLoader
+    from yaml._yaml import CParser as _Parser
+
+    _LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+    _LIBYAML = False
 
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader with a quicker tag resolver (a third of compose time was spent there).
+class _Loader(_Parser):  # type: ignore[misc, valid-type]
+    """libyaml's parser and composer with the safe loader's tags, and nothing else.
 
-    Path resolvers are never registered, so the descend/ascend bookkeeping is
-    skipped; quoted scalars are strings without consulting the regex table.
+    Records are composed, never constructed, so the constructor and its setup
+    are left out. Path resolvers are never registered, so the descend/ascend
+    bookkeeping is skipped; quoted scalars are strings without consulting the
+    regex table, and plain scalars are resolved once per distinct value (a
+    third of compose time was spent resolving).
     """
 
     def descend_resolver(self, current_node, current_index):
@@ -41,11 +50,28 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1] if value else "", ()):
-                    if regexp.match(value):
-                        return tag
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    tag = _plain_tag(value)
+                return tag
             return _STR
-        return super().resolve(kind, value, implicit)
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+
+_PLAIN_TAGS: dict[str, str] = {}
+"""Tags of plain scalars seen so far: keys and vocabulary labels repeat in every file."""
+
+
+def _plain_tag(value: str) -> str:
+    tag = _STR
+    for candidate, regexp in yaml.SafeLoader.yaml_implicit_resolvers.get(value[:1] if value else "", ()):
+        if regexp.match(value):
+            tag = candidate
+            break
+    if len(value) < 64 and len(_PLAIN_TAGS) < 50_000:
+        _PLAIN_TAGS[value] = tag
+    return tag
+
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """A single file larger than this is refused (data/cases.yaml may hold thousands of records)."""
@@ -100,15 +126,57 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     return f"YAML の書き方に誤りがあります（{detail}）。字下げ、コロンの後の空白、引用符の閉じ忘れを確かめてください。"
 
 
-def read_document(path: Path, root: Path | None, errors: list[CaseError]) -> Document:
+class Places:
+    """Containment and display paths for many files, resolving each folder once.
+
+    Thousands of record files share one folder: resolving links and
+    computing relative paths per folder instead of per file saves a tenth of
+    a second at 5,000 files. Made per run, so a folder swapped between runs
+    is seen.
+    """
+
+    def __init__(self, root: Path | None):
+        self.root = root
+        self.real_root = os.path.realpath(root) if root is not None else None
+        self._folders: dict[str, tuple[str, str]] = {}
+
+    def _folder(self, folder: str) -> tuple[str, str]:
+        hit = self._folders.get(folder)
+        if hit is None:
+            real = os.path.realpath(folder)
+            shown = display_path(Path(folder), self.root)
+            hit = self._folders[folder] = (real, "" if shown == "." else shown + "/")
+        return hit
+
+    def inside(self, path: Path) -> bool:
+        """Like ``inside(path, root)``: True when ``path``, with links resolved, lies inside the root."""
+        if self.real_root is None:
+            return True
+        name = str(path)
+        if os.path.islink(name):
+            real = os.path.realpath(name)
+        else:
+            folder, _, base = name.rpartition("/")
+            real = self._folder(folder or ".")[0] + "/" + base
+        return real == self.real_root or real.startswith(self.real_root.rstrip("/") + "/")
+
+    def display(self, path: Path) -> str:
+        name = str(path)
+        folder, _, base = name.rpartition("/")
+        return self._folder(folder or ".")[1] + base
+
+
+def read_document(path: Path, root: Path | None, errors: list[CaseError], display: str | None = None) -> Document:
     """Read and compose one YAML file; problems are appended to ``errors``."""
-    display = display_path(path, root)
+    if display is None:
+        display = display_path(path, root)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。"))
-            return Document(path, display, None)
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory; no stat per file
+            if len(raw) > MAX_FILE_BYTES:
+                size = os.fstat(f.fileno()).st_size
+                errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。"))
+                return Document(path, display, None)
     except OSError as exc:
         errors.append(CaseError(Location(display), "", f"ファイルを読めません（{exc.strerror}）。"))
         return Document(path, display, None)
@@ -133,7 +201,7 @@ def compose(text: str, display: str, errors: list[CaseError]) -> yaml.Node | Non
         errors.append(CaseError(Location.from_mark(display, mark), "", _syntax_message(exc, text)))
     except yaml.reader.ReaderError as exc:  # control characters and the like
         # libyaml reports a byte offset into the UTF-8 text; the pure-Python reader a character index.
-        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore") if _BaseLoader is not yaml.SafeLoader else text[: exc.position]
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore") if _LIBYAML else text[: exc.position]
         line = before.count("\n")
         column = len(before) - (before.rfind("\n") + 1)
         code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
@@ -154,7 +222,12 @@ def case_files(data_dir: Path) -> list[Path]:
         files.append(single)
     folder = data_dir / "cases"
     if folder.is_dir():
-        files.extend(sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")))
+        # One directory read, sorted by name: Path.glob and sorting Path objects cost a tenth of a second at 5,000 files.
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith((".yaml", ".yml")) and not e.name.startswith("."))
+        base = str(folder)
+        files.extend(Path(base, n) for n in names if n.endswith(".yaml"))
+        files.extend(Path(base, n) for n in names if n.endswith(".yml"))
     return files
 
 

@@ -43,6 +43,7 @@ class Invalid:
 
 
 INVALID = Invalid()
+_SCALAR = yaml.ScalarNode
 SOURCED = "sourced"
 """``Field.required`` value: required unless the record says ``completeness: 要出典``."""
 
@@ -53,7 +54,7 @@ ALIAS_BUDGET = 16
 class Walk:
     """State for checking one file: where errors go and what has been seen."""
 
-    __slots__ = ("display", "errors", "vocab", "seen", "aliases", "alias_reported", "text")
+    __slots__ = ("display", "errors", "vocab", "seen", "aliases", "alias_reported", "text", "may_alias")
 
     def __init__(self, display: str, errors: list[CaseError], vocab: dict | None = None, text: str = ""):
         self.display = display
@@ -64,6 +65,8 @@ class Walk:
         self.seen: set[int] = set()
         self.aliases = 0
         self.alias_reported = False
+        self.may_alias = "*" in text or not text
+        """Without a ``*`` in the file no node can be reached twice: the bookkeeping is skipped."""
 
     def loc(self, node) -> Location:
         m = node.start_mark
@@ -78,6 +81,8 @@ class Walk:
         if node.tag not in (MAP, SEQ):
             self.error(node, field, f"タグ（{node.tag}）は使えません。「!」で始まる書き方を消してください。")
             return False
+        if not self.may_alias:
+            return True
         key = id(node)
         if key in self.seen:
             self.aliases += 1
@@ -122,13 +127,8 @@ class Text(FieldType):
         self._re = re.compile(self.pattern) if self.pattern else None
 
     def check(self, node, field, w):
-        if not isinstance(node, yaml.ScalarNode):
-            kind = "リスト" if isinstance(node, yaml.SequenceNode) else "項目の組（キー: 値）"
-            return w.error(node, field, f"ここには{kind}ではなく文字列を1つ書いてください。")
-        if node.tag == NULL:
-            return None
-        if node.tag != STR:
-            return w.error(node, field, f"{_KIND.get(node.tag, '文字列以外の値')}ではなく文字列で書いてください（引用符 \"…\" で囲むと文字列になります）。")
+        if node.tag != STR or not isinstance(node, yaml.ScalarNode):
+            return self._not_text(node, field, w)
         value = node.value.strip()
         if not value:
             return None
@@ -137,6 +137,15 @@ class Text(FieldType):
         if self._re is not None and not self._re.match(value):
             return w.error(node, field, self.pattern_message or f"書き方が正しくありません: {value}")
         return self.accept(value, node, field, w)
+
+    def _not_text(self, node, field, w):
+        """None for an empty value, else the error for a list, a mapping or a scalar that is not a string."""
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "リスト" if isinstance(node, yaml.SequenceNode) else "項目の組（キー: 値）"
+            return w.error(node, field, f"ここには{kind}ではなく文字列を1つ書いてください。")
+        if node.tag == NULL:
+            return None
+        return w.error(node, field, f"{_KIND.get(node.tag, '文字列以外の値')}ではなく文字列で書いてください（引用符 \"…\" で囲むと文字列になります）。")
 
     def accept(self, value: str, node, field: str, w: Walk):
         return value
@@ -150,7 +159,12 @@ class Text(FieldType):
         return s
 
 
+_TEXT = Text()
+"""A plain string check, shared (Choice and Vocab start with it)."""
+
 _URL_FORBIDDEN = set("()[]{}<>\"'`\\|^")
+_URL_BAD = re.compile(r"[()\[\]{}<>\"'`\\|^\s\x00-\x1f]")
+"""Finds any character of _URL_FORBIDDEN, whitespace or a control character (most URLs have none)."""
 
 
 @dataclass
@@ -161,7 +175,7 @@ class Url(Text):
         scheme, sep, rest = value.partition(":")
         if not sep or scheme.lower() not in self.schemes or not rest.startswith("//") or len(rest) < 3:
             return w.error(node, field, f"URL は {' または '.join(s + '://' for s in self.schemes)} で始めてください: {value}")
-        bad = sorted({c for c in value if c in _URL_FORBIDDEN or c.isspace() or ord(c) < 0x20})
+        bad = sorted({c for c in value if c in _URL_FORBIDDEN or c.isspace() or ord(c) < 0x20}) if _URL_BAD.search(value) else None
         if bad:
             shown = " ".join(dict.fromkeys("空白" if c.isspace() else "制御文字" if ord(c) < 0x20 else c for c in bad))
             return w.error(node, field, f"URL に使えない文字（{shown}）があります。括弧などは %28 %29 のように書き換えてください: {value}")
@@ -177,7 +191,7 @@ class Choice(FieldType):
     suggest: Callable[[str], str | None] | None = None
 
     def check(self, node, field, w):
-        value = Text().check(node, field, w)
+        value = _TEXT.check(node, field, w)
         if value is None or value is INVALID:
             return value
         if value in self.choices:
@@ -196,12 +210,13 @@ class Vocab(Choice):
     vocabulary: str = ""
 
     def check(self, node, field, w):
-        value = Text().check(node, field, w)
+        value = _TEXT.check(node, field, w)
         if value is None or value is INVALID:
             return value
+        term = w.vocab[self.vocabulary].by_label.get(value)
+        if term is not None:
+            return term.label  # one string object per label: less memory, and pickled once
         terms = w.vocab[self.vocabulary].by_label
-        if value in terms:
-            return value
         return w.error(node, field, unknown_message(value, terms, None, f"語彙「{self.vocabulary}」"))
 
     def schema(self, vocab):
@@ -351,6 +366,7 @@ class Record(FieldType):
     def __post_init__(self):
         self.by_name = {f.name: f for f in self.fields}
         self.defaults = {f.name: (() if f.default is None and isinstance(f.type, ListOf) else f.default) for f in self.fields}
+        self._required = [f for f in self.fields if f.required is True or f.required == SOURCED]
 
     def check(self, node, field, w):
         if not isinstance(node, yaml.MappingNode):
@@ -364,7 +380,7 @@ class Record(FieldType):
         values: dict[str, Any] = {}
         seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _key_text(key_node)
+            key = key_node.value if key_node.__class__ is _SCALAR else _key_text(key_node)
             if key is None or key_node.tag not in (STR, INT):
                 w.error(key_node, field, "項目名は文字列で書いてください。")
                 continue
@@ -385,10 +401,10 @@ class Record(FieldType):
             elif value is INVALID:
                 values[key] = INVALID
         relaxed = values.get("completeness") == "要出典"
-        for spec in self.fields:
+        for spec in self._required:
             if spec.name in values:
                 continue
-            if spec.required is True or (spec.required == SOURCED and not relaxed):
+            if spec.required is True or not relaxed:
                 what = f"「{spec.name}」（{spec.description}）" if spec.description else f"「{spec.name}」"
                 extra = "（completeness が「要出典」なら省けます）" if spec.required == SOURCED else ""
                 w.error(node, prefix + spec.name, f"必須の項目{what}がありません{extra}。")
@@ -399,7 +415,8 @@ class Record(FieldType):
             return INVALID
         if self.factory is None:
             return values
-        args = {f.name: values.get(f.name, self.defaults[f.name]) for f in self.fields}
+        args = self.defaults.copy()
+        args.update(values)  # values holds known fields only
         if self.located:
             args["location"] = w.loc(node)
         return self.factory(**args)

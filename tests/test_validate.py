@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import textwrap
 import time
@@ -921,3 +922,56 @@ def test_yml_extension_and_case_paths(project, errors_of, valid):
     assert sorted(c.id for c in ds.cases) == ["x", "y"]
     ds = load_dataset(root, case_paths=[root / "data" / "cases" / "y.yaml"])
     assert [c.id for c in ds.cases] == ["y"]
+
+
+# --- many files: half checked in a forked child ----------------------------------------------------
+
+
+def _many(valid: str, n: int) -> dict:
+    """``n`` valid records c000…; c001 (first half) and the last one (second half) each carry one defect."""
+    files = {f"c{i:03d}.yaml": sub(valid, "id: x", f"id: c{i:03d}") for i in range(n)}
+    files["c001.yaml"] = sub(files["c001.yaml"], "legal_form: 任意団体", "legal_form: 任意")
+    last = f"c{n - 1:03d}.yaml"
+    files[last] = sub(files[last], "prefecture: 広島県", "prefecture: 広島")
+    return files
+
+
+def test_split_check_gives_what_one_process_gives(project, valid, monkeypatch):
+    import generator.validate as v
+
+    files = _many(valid, 12)
+    root = project(files)
+    monkeypatch.setattr(v, "PARALLEL_MIN", 10**9)
+    with pytest.raises(DataError) as one:
+        load_dataset(root)
+    monkeypatch.setattr(v, "PARALLEL_MIN", 4)
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the split is never used")
+    with pytest.raises(DataError) as split:
+        load_dataset(root)
+    assert [str(e) for e in split.value.errors] == [str(e) for e in one.value.errors]
+    assert [(e.location.path, e.field) for e in split.value.errors] == [
+        ("data/cases/c001.yaml", "legal_form"),
+        ("data/cases/c011.yaml", "prefecture"),
+    ]
+    fixed = {**files, "c001.yaml": files["c000.yaml"].replace("id: c000", "id: c001"), "c011.yaml": files["c000.yaml"].replace("id: c000", "id: c011")}
+    ds = load_dataset(project(fixed))
+    assert [c.id for c in ds.cases] == [f"c{i:03d}" for i in range(12)]
+    assert all(c.location.path == f"data/cases/{c.id}.yaml" for c in ds.cases)
+
+
+def test_split_check_survives_a_child_that_dies(project, valid, monkeypatch):
+    """If the forked child exits without an answer, its half is checked here: nothing is lost."""
+    import generator.validate as v
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the split is never used")
+    root = project(_many(valid, 12))
+    monkeypatch.setattr(v, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(v, "_check_in_child", lambda *args: os._exit(3))
+    with pytest.raises(DataError) as err:
+        load_dataset(root)
+    assert [(e.location.path, e.field) for e in err.value.errors] == [
+        ("data/cases/c001.yaml", "legal_form"),
+        ("data/cases/c011.yaml", "prefecture"),
+    ]
