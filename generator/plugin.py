@@ -28,7 +28,7 @@ from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
 from .render import MARKER, PageRenderer, defer_html, relative_url, restore_html
 from .safety import protect_external_links, sanitize
-from .search import SearchIndexError, StreamingIndexer, build_index, find_binary
+from .search import PART_PAGES, SearchIndexError, StreamingIndexer, build_index, find_binary, write_manifest
 from .validate import load_dataset
 
 log = get_plugin_logger("casebook")
@@ -58,8 +58,11 @@ class CasebookConfig(Config):
 
     Off by default: at 5,000 cases on 2 cores it did not pay (78-80 s against
     74-78 s for the whole build). Pagefind spends about 20 of its 34 s building
-    and writing the index, which can only start once every page is in.
+    and writing the index, which can only start once every page is in. It
+    makes one index however large the site (``search_part_pages`` does not apply).
     """
+    search_part_pages = c.Type(int, default=PART_PAGES)
+    """Pages per Pagefind run; a larger site is indexed in parts that the browser merges (see ``search.PART_PAGES``)."""
     search_exclude = c.ListOfItems(
         c.Type(str),
         default=["search.md", "situation.md", "cases/index.md", "index/index.md", "index/*/index.md", "index/matrix.md", "index/matrix/*", "index/kana/*"],
@@ -201,6 +204,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return files
         self.deferred: dict[str, list[str]] = {}
+        self._files = files
         self._written_sources_skip = {f"cases/{i}.md" for i in self.book.dataset.narratives}
         narratives = self.book.dataset.narratives
         for case_id, path in narratives.items():
@@ -330,20 +334,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """Mark the page's article as Pagefind's body (nav, header and footer stay out) and hand it to Pagefind."""
         if not (self.config.enabled and self.config.search):
             return output
-        uri = page.file.src_uri
-        if any(fnmatch.fnmatchcase(uri, p) for p in self.config.search_exclude):
+        if self._unsearched(page.file.src_uri):
             return output
         output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
         if self.indexer is not None:
             self.indexer.add(page.file.dest_uri)
         return output
 
+    def _unsearched(self, src_uri: str) -> bool:
+        return any(fnmatch.fnmatchcase(src_uri, p) for p in self.config.search_exclude)
+
     def _index(self, config) -> None:
         try:
             if self.indexer is not None:
                 summary = self.indexer.finish(Path(config.site_dir) / "pagefind")
+                write_manifest(Path(config.site_dir), [])
             else:
-                summary = build_index(Path(config.site_dir), self.binary)
+                pages = [f.dest_uri for f in self._files.documentation_pages() if not self._unsearched(f.src_uri)]
+                summary = build_index(Path(config.site_dir), self.binary, pages, self.config.search_part_pages)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         finally:

@@ -21,10 +21,20 @@
 
   function pagefind() {
     if (!pagefindPromise) {
+      var options = { baseUrl: SITE.pathname, ranking: RANKING };
       pagefindPromise = import(new URL("pagefind/pagefind.js", SITE).href).then(function (pf) {
-        return pf.options({ baseUrl: SITE.pathname, ranking: RANKING }).then(function () {
+        return pf.options(options).then(function () {
           pf.init();
-          return pf;
+          // A large site is indexed in parts (generator/search.py); the others merge into this one.
+          return fetch(new URL("pagefind/casebook-parts.json", SITE).href)
+            .then(function (r) { return r.ok ? r.json() : { parts: [] }; })
+            .catch(function () { return { parts: [] }; })
+            .then(function (manifest) {
+              return Promise.all((manifest.parts || []).map(function (part) {
+                return pf.mergeIndex(new URL(part, SITE).pathname, options);
+              }));
+            })
+            .then(function () { return pf; });
         });
       });
     }

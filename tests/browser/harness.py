@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 MISSING_CHROMIUM = f"{CHROMIUM} が見つかりません。ブラウザのテストには Debian の chromium が必要です。`make test` を実行してください（chromium と fonts-noto-cjk を入れます）。"
 
 
-def build_bundled_site(target: Path, site_url: str | None = None) -> Path:
+def build_bundled_site(target: Path, site_url: str | None = None, search_part_pages: int | None = None) -> Path:
     """``mkdocs build --strict`` of a copy of the bundled project; returns its ``site/``.
 
     The copy has no ``node_modules``; ``mkdocs_build`` points it at the
@@ -28,14 +28,23 @@ def build_bundled_site(target: Path, site_url: str | None = None) -> Path:
     ``site_url``, when given, is set as ``mkdocs serve`` sets it (to the address
     the site is served from): Material's instant navigation only follows links
     listed in sitemap.xml, which MkDocs fills only when site_url is set.
+    ``search_part_pages``, when given, splits the search index into parts of
+    that many pages, as a site of thousands of cases is (generator/search.py).
     """
     project = copy_bundled(target)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
     if site_url:
-        config = project / "mkdocs.yml"
-        config.write_text(f"site_url: {site_url}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+        text = f"site_url: {site_url}\n" + text
+    if search_part_pages:
+        assert "\n  - casebook\n" in text, "the bundled mkdocs.yml lists the plugin without options"
+        text = text.replace("\n  - casebook\n", f"\n  - casebook:\n      search_part_pages: {search_part_pages}\n")
+    config.write_text(text, encoding="utf-8")
     mkdocs_build(project)  # with the repository's pinned Pagefind (sitebuild.pagefind_env)
     site = project / "site"
     assert (site / "pagefind" / "pagefind.js").is_file(), "the build made no Pagefind index"
+    if search_part_pages:
+        assert (site / "pagefind-2" / "pagefind-entry.json").is_file(), "the index was not split"
     return site
 
 
@@ -74,11 +83,20 @@ def launch_chromium(playwright):
 
 # Runs in the page: every query through Pagefind's JS API, top ``n`` result URLs each.
 # ``ranking`` null: the site's own (what the search UI uses); {}: Pagefind's defaults.
+# The site's own loader (primary index and merged parts) unless another ranking is asked
+# for; then the same steps here, since Pagefind applies options to each part as it merges.
 TOP_URLS_JS = """
 async ([queries, n, ranking]) => {
-  const pf = await import('/pagefind/pagefind.js');
-  await pf.options({ranking: ranking || window.casebookSearch.ranking});
-  await pf.init();
+  let pf;
+  if (!ranking) {
+    pf = await window.casebookSearch.pagefind();
+  } else {
+    pf = await import('/pagefind/pagefind.js');
+    await pf.options({ranking});
+    await pf.init();
+    const manifest = await (await fetch('/pagefind/casebook-parts.json')).json();
+    for (const part of manifest.parts) await pf.mergeIndex('/' + part, {ranking});
+  }
   const out = {};
   for (const q of queries) {
     const r = await pf.search(q);
