@@ -172,10 +172,14 @@ def read_document(path: Path, root: Path | None, errors: list[CaseError], displa
         display = display_path(path, root)
     try:
         with open(path, "rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory; no stat per file
-            if len(raw) > MAX_FILE_BYTES:
-                size = os.fstat(f.fileno()).st_size
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_FILE_BYTES:
                 errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。"))
+                return Document(path, display, None)
+            # read(n) would allocate n bytes first (a 32 MB buffer per file); read() sizes itself by fstat.
+            raw = f.read()
+            if len(raw) > MAX_FILE_BYTES:  # the file grew while we read it
+                errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）。"))
                 return Document(path, display, None)
     except OSError as exc:
         errors.append(CaseError(Location(display), "", f"ファイルを読めません（{exc.strerror}）。"))

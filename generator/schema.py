@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import time
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Callable
 
@@ -267,8 +268,15 @@ class Int(FieldType):
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+_YEAR_SEEN = [-1e9, 0]
+"""(monotonic time, year): asked for thousands of times per run, the date is read once a minute."""
+
+
 def this_year() -> int:
-    return _dt.date.today().year
+    now = time.monotonic()
+    if now - _YEAR_SEEN[0] > 60:
+        _YEAR_SEEN[:] = [now, _dt.date.today().year]
+    return _YEAR_SEEN[1]
 
 
 class Date(FieldType):
