@@ -122,15 +122,16 @@ PARALLEL_MIN = 400
 
 
 def _check_parallel(files: list[Path], vocab, root) -> list[tuple[Path, list[Case], list[CaseError]]]:
-    """Check ``files``; with many files a forked child takes the second half while this process does the first.
+    """Check ``files``; with many files a forked child takes the last 46% while this process does the rest.
 
-    Doing half here (rather than in a pool of workers) saves starting one
-    process and sending half the records back. If the child fails for any
-    reason its half is checked here, so the result never depends on it.
+    Doing a share here (rather than in a pool of workers) saves starting one
+    process and sending half the records back. The child's share is smaller
+    because it also pickles its results. If the child fails for any reason
+    its share is checked here, so the result never depends on it.
     """
     if len(files) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _check_files(files, vocab, root)
-    half = len(files) * 54 // 100  # the child also pickles its half: a slightly smaller share finishes with ours
+    half = len(files) * 54 // 100
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_check_in_child, args=(files[half:], vocab, root, writer), daemon=True)
