@@ -149,7 +149,7 @@ class Places:
         return hit
 
     def inside(self, path: Path) -> bool:
-        """Like ``inside(path, root)``: True when ``path``, with links resolved, lies inside the root."""
+        """True when ``path``, with links resolved, lies inside the root (always, without a root)."""
         if self.real_root is None:
             return True
         name = str(path)
@@ -173,13 +173,11 @@ def read_document(path: Path, root: Path | None, errors: list[CaseError], displa
     try:
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
+            # read(n) would allocate n bytes first (a 32 MB buffer per file); read() sizes itself by fstat.
+            raw = f.read() if size <= MAX_FILE_BYTES else b""
+            size = max(size, len(raw))  # it may have grown while we read it
             if size > MAX_FILE_BYTES:
                 errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。"))
-                return Document(path, display, None)
-            # read(n) would allocate n bytes first (a 32 MB buffer per file); read() sizes itself by fstat.
-            raw = f.read()
-            if len(raw) > MAX_FILE_BYTES:  # the file grew while we read it
-                errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）。"))
                 return Document(path, display, None)
     except OSError as exc:
         errors.append(CaseError(Location(display), "", f"ファイルを読めません（{exc.strerror}）。"))
@@ -233,15 +231,6 @@ def case_files(data_dir: Path) -> list[Path]:
         files.extend(Path(base, n) for n in names if n.endswith(".yaml"))
         files.extend(Path(base, n) for n in names if n.endswith(".yml"))
     return files
-
-
-def inside(path: Path, folder: Path) -> bool:
-    """True when ``path``, with links resolved, lies inside ``folder``."""
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -44,7 +44,6 @@ class Invalid:
 
 
 INVALID = Invalid()
-_SCALAR = yaml.ScalarNode
 SOURCED = "sourced"
 """``Field.required`` value: required unless the record says ``completeness: 要出典``."""
 
@@ -214,10 +213,10 @@ class Vocab(Choice):
         value = _TEXT.check(node, field, w)
         if value is None or value is INVALID:
             return value
-        term = w.vocab[self.vocabulary].by_label.get(value)
+        terms = w.vocab[self.vocabulary].by_label
+        term = terms.get(value)
         if term is not None:
             return term.label  # one string object per label: less memory, and pickled once
-        terms = w.vocab[self.vocabulary].by_label
         return w.error(node, field, unknown_message(value, terms, None, f"語彙「{self.vocabulary}」"))
 
     def schema(self, vocab):
@@ -355,12 +354,6 @@ class Field:
 Rule = Callable[[dict, Any, str, Walk], None]
 
 
-def _key_text(key_node) -> str | None:
-    if isinstance(key_node, yaml.ScalarNode):
-        return key_node.value
-    return None
-
-
 @dataclass
 class Record(FieldType):
     """A mapping with known fields; unknown fields are errors, duplicates too."""
@@ -388,7 +381,7 @@ class Record(FieldType):
         values: dict[str, Any] = {}
         seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if key_node.__class__ is _SCALAR else _key_text(key_node)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or key_node.tag not in (STR, INT):
                 w.error(key_node, field, "項目名は文字列で書いてください。")
                 continue

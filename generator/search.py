@@ -12,9 +12,9 @@ from __future__ import annotations
 import glob
 import json
 import os
-import shutil
-import re
 import platform
+import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,9 +104,9 @@ def build_index(site_dir: Path, binary: PagefindBinary, pages: list[str] | None 
     # the 123 queries of tests/browser/queries.py their top-5 place).
     parts = [pages[i::count] for i in range(count)]
     extra, summaries = [], []
+    stage = site_dir.parent / f".{site_dir.name.lstrip('.')}.pagefind-stage-{os.getpid()}"  # beside the site: same disk, never published
     for number, part in enumerate(parts, 1):
         out = site_dir / ("pagefind" if number == 1 else f"pagefind-{number}")
-        stage = site_dir.parent / f".{site_dir.name.lstrip('.')}.pagefind-stage-{os.getpid()}"  # beside the site: same disk, never published
         try:
             _stage(site_dir, part, stage)
             summaries.append(_run(binary, stage, out))

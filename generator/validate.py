@@ -7,6 +7,7 @@ Every problem of every file is collected (never only the first) as a
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -19,7 +20,7 @@ import yaml
 from . import definitions as d
 from .errors import CaseError, DataError, Location
 from .cache import ValidationCache, signature
-from .loader import MAX_RECORD_CHARS, Places, case_files, display_path, inside, read_document
+from .loader import MAX_RECORD_CHARS, Places, case_files, read_document
 from .safety import markdown_problems
 from .model import Case, GlossaryTerm, Vocabulary
 from .schema import INVALID, Walk
@@ -140,13 +141,8 @@ def _check_parallel(files: list[Path], vocab, root) -> list[tuple[Path, list[Cas
     try:
         mine = _check_files(files[:half], vocab, root)
         try:
-            gc_was_enabled = gc.isenabled()
-            gc.disable()  # unpickling makes many objects and no cycles: collecting would double its time
-            try:
+            with _gc_paused():  # collecting while unpickling would double its time
                 results = pickle.loads(reader.recv_bytes())
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
             theirs = [(path, cases, errors) for path, (cases, errors) in zip(files[half:], results, strict=True)]
         except (EOFError, OSError, pickle.UnpicklingError, ValueError):
             theirs = None
@@ -169,19 +165,26 @@ def _check_in_child(files, vocab, root, conn) -> None:
 
 def _check_files(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None) -> list[tuple[Path, list[Case], list[CaseError]]]:
     out = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # node trees are acyclic garbage; collecting during the walk only costs time
     places = Places(root)
-    try:
+    with _gc_paused():  # node trees are acyclic garbage; collecting during the walk only costs time
         for path in files:
             cases: list[Case] = []
             errors: list[CaseError] = []
             _check_file(path, vocab, places, cases, errors)
             out.append((path, cases, errors))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return out
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off for a block that makes many objects and no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: list[CaseError]) -> None:
@@ -237,10 +240,11 @@ def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | Non
             errors.append(CaseError(case.location, "id", f"id「{case.id}」は {first[case.id].location} でも使われています。別の id にしてください。"))
         else:
             first[case.id] = case
+    places = Places(root)
     for case_id, path in sorted(narratives.items()):
         case = first.get(case_id)
-        loc = Location(display_path(path, root))
-        if root is not None and not inside(path, root):
+        loc = Location(places.display(path))
+        if not places.inside(path):
             errors.append(CaseError(loc, "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
             continue
         try:
