@@ -2,8 +2,10 @@
 
 on_config loads and validates the records (a bad record stops the build
 with every located message) and builds the model; on_files adds the
-generated pages as virtual files; on_page_markdown fills markers in
-hand-written pages; on_page_content links glossary terms.
+generated pages as virtual files and starts the search index;
+on_page_markdown fills markers in hand-written pages; on_page_content
+links glossary terms and hands each finished article to Pagefind;
+on_post_build waits for the index and swaps the new site in.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from jinja2 import BytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
@@ -28,7 +30,7 @@ from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
 from .render import MARKER, PageRenderer, defer_html, relative_url, restore_html
 from .safety import protect_external_links, sanitize
-from .search import PART_PAGES, SearchIndexError, StreamingIndexer, build_index, find_binary, write_manifest
+from .search import PART_PAGES, SearchIndexError, SiteIndexer, find_binary
 from .validate import load_dataset
 
 log = get_plugin_logger("casebook")
@@ -53,14 +55,10 @@ class CasebookConfig(Config):
     """Also publish records with ``status: 下書き`` (or set CASEBOOK_DRAFTS=1)."""
     search = c.Type(bool, default=True)
     """Index the built site with Pagefind."""
-    search_streaming = c.Type(bool, default=False)
-    """Hand pages to Pagefind's service as they are written, instead of one run after the build.
-
-    Off by default: at 5,000 cases on 2 cores it did not pay (78-80 s against
-    74-78 s for the whole build). Pagefind spends about 20 of its 34 s building
-    and writing the index, which can only start once every page is in. It
-    makes one index however large the site (``search_part_pages`` does not apply).
-    """
+    search_streaming = c.Deprecated(
+        message="casebook の設定 '{}' は廃止しました。検索索引はいつもビルドと並行して作られます。mkdocs.yml からこの行を消してください。"
+    )
+    """Removed: the site is always indexed during the build, part by part (``search.SiteIndexer``)."""
     search_part_pages = c.Type(int, default=PART_PAGES)
     """Pages per Pagefind run; a larger site is indexed in parts that the browser merges (see ``search.PART_PAGES``)."""
     search_exclude = c.ListOfItems(
@@ -200,7 +198,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             config.site_dir = str(self.swap.staging)
         return config
 
-    def on_files(self, files: Files, config):
+    def _add_pages(self, files: Files, config):
         if not self.config.enabled:
             return files
         self.deferred: dict[str, list[str]] = {}
@@ -230,6 +228,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if icon is not None and files.get_file_from_path("favicon.ico") is None:
             files.append(File.generated(config, "favicon.ico", abs_src_path=icon.abs_src_path))
         return files
+
+    @event_priority(-100)  # after every plugin has added its pages
+    def _start_search(self, files: Files, config):
+        """Start the search index, and order the pages so that MkDocs completes its parts one after another."""
+        self.indexer = None
+        if not (self.config.enabled and self.config.search) or (self._incremental and self._indexed):
+            return files
+        pages = {f.dest_uri: f for f in files.documentation_pages() if not self._unsearched(f.src_uri)}
+        self.indexer = SiteIndexer(self.binary, Path(config.site_dir), list(pages), self.config.search_part_pages)
+        first = [pages[p] for p in self.indexer.order]
+        rest = [f for f in files if f.dest_uri not in pages]
+        self._files = Files(first + rest)
+        return self._files
+
+    on_files = CombinedEvent(_add_pages, _start_search)
 
     def _add(self, files: Files, config, path: str, markdown: str) -> None:
         existing = files.get_file_from_path(path)
@@ -276,7 +289,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             log.warning(f"{here}: 不明なマーカー「{m.group(0)}」があります。")
         return filled
 
-    def on_page_content(self, html, page, config, files):
+    def _page_content(self, html, page, config, files):
         if not self.config.enabled:
             return html
         uri = page.file.src_uri
@@ -294,6 +307,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if glossary is None:
             return html
         return self.linker.link(html, get_relative_url(glossary.url, page.url))
+
+    @event_priority(-100)  # the article as the page will show it, after every plugin's changes
+    def _snapshot_for_search(self, html, page, config, files):
+        if getattr(self, "indexer", None) is not None:
+            self.indexer.snapshot(page.file.dest_uri, page.title or config.site_name, html)
+        return html
+
+    on_page_content = CombinedEvent(_page_content, _snapshot_for_search)
 
     def on_nav(self, nav, config, files):
         if self.config.enabled:
@@ -323,35 +344,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("Pagefind が見つかりません。`make site`（または `npm ci`）で入れてください。検索なしで作るには mkdocs.yml で casebook の search: false を指定します。")
         if self.binary.warning:
             log.warning(self.binary.warning)
-        if not self.config.search_streaming:
-            return
-        try:
-            self.indexer = StreamingIndexer(self.binary, Path(config.site_dir))
-        except Exception as exc:  # noqa: BLE001 - no Python API or no service mode: index after the build
-            log.info(f"Pagefind をページごとに渡せないため、最後にまとめて索引を作ります（{exc}）。")
 
     def on_post_page(self, output, page, config):
-        """Mark the page's article as Pagefind's body (nav, header and footer stay out) and hand it to Pagefind."""
+        """Mark the page's article as Pagefind's body (nav, header and footer stay out), as its snapshot was indexed."""
         if not (self.config.enabled and self.config.search):
             return output
         if self._unsearched(page.file.src_uri):
             return output
-        output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
-        if self.indexer is not None:
-            self.indexer.add(page.file.dest_uri)
-        return output
+        return output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
 
     def _unsearched(self, src_uri: str) -> bool:
         return any(fnmatch.fnmatchcase(src_uri, p) for p in self.config.search_exclude)
 
     def _index(self, config) -> None:
         try:
-            if self.indexer is not None:
-                summary = self.indexer.finish(Path(config.site_dir) / "pagefind")
-                write_manifest(Path(config.site_dir), [])
-            else:
-                pages = [f.dest_uri for f in self._files.documentation_pages() if not self._unsearched(f.src_uri)]
-                summary = build_index(Path(config.site_dir), self.binary, pages, self.config.search_part_pages)
+            summary = self.indexer.finish()
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         finally:
@@ -362,7 +369,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
-        if self.config.search and not (self._incremental and self._indexed):
+        if self.indexer is not None:
             self._index(config)
             self._indexed = True
         elif self.config.search:

@@ -10,19 +10,20 @@ so it is only a fallback, with a warning saying what is lost.
 from __future__ import annotations
 
 import glob
+import html
 import json
+import logging
 import os
 import platform
-import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+log = logging.getLogger("mkdocs.plugins.casebook.search")
 PINNED = "1.6.0"
 LANGUAGE = "ja"
-_GLOB_SAFE = re.compile(r"[A-Za-z0-9._/-]+")
-"""Output paths that can be named in a Pagefind (wax) glob as they are."""
 
 
 @dataclass(frozen=True)
@@ -78,196 +79,193 @@ _BUNDLE_ONLY = ("pagefind*.js", "pagefind*.css", "wasm.*")
 """Files a merged part never loads (it runs on the primary's code and WebAssembly)."""
 
 
-def build_index(site_dir: Path, binary: PagefindBinary, pages: list[str] | None = None, part_pages: int = PART_PAGES) -> str:
-    """Index ``site_dir`` in place; return Pagefind's summary.
+def deal(pages: list[str], part_pages: int = PART_PAGES) -> list[list[str]]:
+    """``pages`` dealt out in turn into parts of at most ``part_pages``.
 
-    ``pages`` lists the site's indexed HTML files (relative paths). With more
-    than ``part_pages`` of them, each part gets its own run over a folder of
-    hard links to its pages (no copies, no globs on a command line) and its
-    own index folder: ``pagefind`` (the primary, loaded by the browser) and
-    ``pagefind-2``, ``pagefind-3`` … which ``casebook-search.js`` merges with
-    Pagefind's ``mergeIndex``. ``pagefind/casebook-parts.json`` lists them.
+    Dealt in turn, not cut in runs: each part then has the same mix of case,
+    index and hand-written pages, so the word statistics Pagefind ranks by are
+    alike in every part and merged scores compare (runs cut by page kind lost 7
+    of the 123 queries of tests/browser/queries.py their top-5 place).
     """
-    site_dir = Path(site_dir)
-    part_pages = max(1, part_pages)
-    for old in site_dir.glob("pagefind-*"):  # parts of an earlier build into the same folder
-        if old.is_dir() and old.name[len("pagefind-"):].isdigit():
-            shutil.rmtree(old)
-    if not pages or len(pages) <= part_pages:
-        summary = _run(binary, site_dir, site_dir / "pagefind")
-        write_manifest(site_dir, [])
-        return summary
-    count = -(-len(pages) // part_pages)
-    # Pages are dealt out in turn, not cut in runs: each part then has the same mix of
-    # case, index and hand-written pages, so the word statistics Pagefind ranks by are
-    # alike in every part and merged scores compare (runs cut by page kind lost 7 of
-    # the 123 queries of tests/browser/queries.py their top-5 place).
-    parts = [pages[i::count] for i in range(count)]
-    extra, summaries = [], []
-    stage = site_dir.parent / f".{site_dir.name.lstrip('.')}.pagefind-stage-{os.getpid()}"  # beside the site: same disk, never published
-    for number, part in enumerate(parts, 1):
-        out = site_dir / ("pagefind" if number == 1 else f"pagefind-{number}")
-        try:
-            _stage(site_dir, part, stage)
-            summaries.append(_run(binary, stage, out))
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-        if number > 1:
-            for pattern in _BUNDLE_ONLY:
-                for f in out.glob(pattern):
-                    f.unlink()
-            extra.append(out.name + "/")
-    write_manifest(site_dir, extra)
-    detail = "; ".join(x for x in summaries if x)
-    return f"{len(pages)} ページを {len(parts)} つに分けて索引にしました。" + (f"（{detail}）" if detail else "")
+    count = max(1, -(-len(pages) // max(1, part_pages)))
+    return [pages[i::count] for i in range(count)]
 
 
-def _run(binary: PagefindBinary, site: Path, output: Path) -> str:
-    proc = subprocess.run(
-        [binary.path, "--site", str(site), "--output-path", str(output), "--force-language", LANGUAGE, "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if proc.returncode != 0:
-        raise SearchIndexError(f"Pagefind（{binary.origin}）が失敗しました:\n{proc.stdout}\n{proc.stderr}")
-    return proc.stdout.strip()
+SNAPSHOT = '<!doctype html>\n<html lang="ja"><head><meta charset="utf-8"></head><body><article data-pagefind-body>\n{heading}{content}\n</article></body></html>\n'
+"""What Pagefind reads of a page it gets from ``SiteIndexer.snapshot``: the page's article, as the theme will write it."""
 
 
-def _stage(site_dir: Path, pages: list[str], stage: Path) -> None:
-    """``stage`` holds ``pages`` at their site paths, as hard links (copies where links fail)."""
-    shutil.rmtree(stage, ignore_errors=True)
-    made: set[str] = set()
-    for rel in pages:
-        target = stage / rel
+class SiteIndexer:
+    """Pagefind over the site in parts, each part indexed as soon as its pages are in.
+
+    MkDocs converts every page's Markdown before it renders any page's
+    template, and the article Pagefind indexes (``data-pagefind-body``) is
+    complete after ``on_page_content``. ``snapshot`` writes that article, in
+    a minimal document at the page's site path, to a staging folder beside the
+    site; a part whose pages are all there is indexed by a worker thread
+    running the Pagefind CLI, at a lower CPU priority, while MkDocs goes on
+    with the other pages on the other core. A test checks that the snapshots
+    give the same index as the written pages.
+
+    The parts (``deal``) are indexed one after another, never together: while
+    segmenting Japanese, Pagefind holds about 0.6 MB per page until it writes.
+    ``order`` is the build order that completes the parts one by one. Pages
+    that were not snapshotted (a ``--dirty`` build skips unchanged pages) are
+    taken from the written site at ``finish``.
+
+    Output: ``pagefind`` (the primary, which the browser loads) and, for a
+    site of more than ``part_pages`` pages, ``pagefind-2``, ``pagefind-3`` …
+    which ``casebook-search.js`` merges with Pagefind's ``mergeIndex``;
+    ``pagefind/casebook-parts.json`` lists them.
+    """
+
+    NICE = 10
+    """CPU priority of the Pagefind runs below MkDocs': the build's critical path is MkDocs' own loop."""
+
+    def __init__(self, binary: PagefindBinary, site_dir: Path, pages: list[str], part_pages: int = PART_PAGES):
+        import queue
+        import threading
+
+        self.binary = binary
+        self.site_dir = Path(site_dir)
+        self.parts = deal(pages, part_pages)
+        self.part_of = {page: i for i, part in enumerate(self.parts) for page in part}
+        self.missing = [set(part) for part in self.parts]
+        """Pages of each part not yet in its staging folder."""
+        self.stage = self.site_dir.parent / f".{self.site_dir.name.lstrip('.')}.pagefind-stage-{os.getpid()}"  # same disk, never published
+        shutil.rmtree(self.stage, ignore_errors=True)
+        for old in self.site_dir.glob("pagefind*"):  # an earlier build into the same folder (--dirty)
+            if old.is_dir() and (old.name == "pagefind" or old.name[len("pagefind-") :].isdigit()):
+                shutil.rmtree(old)
+        self._made: set[str] = set()
+        self._queued: set[int] = set()
+        self._results: list[str | Exception | None] = [None] * len(self.parts)
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._proc: subprocess.Popen | None = None
+        self._stopped = False
+        self._worker = threading.Thread(target=self._work, name="pagefind", daemon=True)
+        self._worker.start()
+
+    @property
+    def order(self) -> list[str]:
+        """The pages in the order that fills the parts one after another."""
+        return [page for part in self.parts for page in part]
+
+    def _folder(self, part: int) -> Path:
+        return self.stage / str(part + 1)
+
+    def output(self, part: int) -> Path:
+        return self.site_dir / ("pagefind" if part == 0 else f"pagefind-{part + 1}")
+
+    def _target(self, part: int, dest_uri: str) -> Path:
+        target = self._folder(part) / dest_uri
         parent = str(target.parent)
-        if parent not in made:
+        if parent not in self._made:
             os.makedirs(parent, exist_ok=True)
-            made.add(parent)
+            self._made.add(parent)
+        return target
+
+    def snapshot(self, dest_uri: str, title: str, content: str) -> None:
+        """Stage a page from its article HTML (``page.content``) and its title, before MkDocs writes it."""
+        part = self.part_of.get(dest_uri)
+        if part is None or dest_uri not in self.missing[part]:
+            return
+        # The theme (Material's partials/content.html) adds a title heading to content that has none.
+        heading = "" if "<h1" in content else f"<h1>{html.escape(title, quote=False)}</h1>\n"
+        with open(self._target(part, dest_uri), "w", encoding="utf-8") as f:
+            f.write(SNAPSHOT.format(heading=heading, content=content))
+        self._done(part, dest_uri)
+
+    def _done(self, part: int, dest_uri: str) -> None:
+        self.missing[part].discard(dest_uri)
+        if not self.missing[part]:
+            self._start(part)
+
+    def _start(self, part: int) -> None:
+        if part not in self._queued:
+            self._queued.add(part)
+            self._queue.put(part)
+
+    def finish(self) -> str:
+        """Stage what was not snapshotted, wait for every run, write the manifest; return a summary."""
         try:
-            os.link(site_dir / rel, target)
-        except OSError:
-            shutil.copyfile(site_dir / rel, target)
+            for part, missing in enumerate(self.missing):
+                for dest_uri in sorted(missing):
+                    target = self._target(part, dest_uri)
+                    try:
+                        os.link(self.site_dir / dest_uri, target)
+                    except OSError:
+                        shutil.copyfile(self.site_dir / dest_uri, target)
+                    self._done(part, dest_uri)
+            for part in range(len(self.parts)):  # a site with no searchable page still gets an (empty) index
+                self._folder(part).mkdir(parents=True, exist_ok=True)
+                self._start(part)
+            self._queue.put(None)
+            self._worker.join()
+            for result in self._results:
+                if isinstance(result, Exception):
+                    raise result
+            extra = []
+            for part in range(1, len(self.parts)):
+                out = self.output(part)
+                for pattern in _BUNDLE_ONLY:
+                    for f in out.glob(pattern):
+                        f.unlink()
+                extra.append(out.name + "/")
+            write_manifest(self.site_dir, extra)
+        except BaseException:
+            self.abort()
+            raise
+        shutil.rmtree(self.stage, ignore_errors=True)
+        detail = "; ".join(r for r in self._results if isinstance(r, str) and r)
+        split = f"{len(self.part_of)} ページを {len(self.parts)} つに分けて索引にしました。" if len(self.parts) > 1 else ""
+        return split + (f"（{detail}）" if detail else "")
+
+    def abort(self) -> None:
+        """Stop a running Pagefind and remove the staging folder (a failed build)."""
+        self._stopped = True
+        self._queue.put(None)
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        self._worker.join(60)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _work(self) -> None:
+        while True:
+            part = self._queue.get()
+            if part is None or self._stopped:
+                return
+            try:
+                started = time.perf_counter()
+                log.debug(f"Pagefind: part {part + 1}/{len(self.parts)} ({len(self.parts[part])} pages) started")
+                self._results[part] = self._run(self._folder(part), self.output(part))
+                log.debug(f"Pagefind: part {part + 1}/{len(self.parts)} indexed in {time.perf_counter() - started:.1f} s")
+            except Exception as exc:  # noqa: BLE001 - reported by finish, in the build's thread
+                self._results[part] = exc
+                return
+            finally:
+                shutil.rmtree(self._folder(part), ignore_errors=True)
+
+    def _run(self, site: Path, output: Path) -> str:
+        binary = self.binary
+        cmd = [binary.path, "--site", str(site), "--output-path", str(output), "--force-language", LANGUAGE, "--quiet"]
+        self._proc = proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            os.setpriority(os.PRIO_PROCESS, proc.pid, self.NICE)
+        except (AttributeError, OSError):  # no priorities here (Windows) or the run already ended
+            pass
+        try:
+            stdout, stderr = proc.communicate(timeout=1800)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+        if self._stopped:
+            return ""
+        if proc.returncode != 0:
+            raise SearchIndexError(f"Pagefind（{binary.origin}）が失敗しました:\n{stdout}\n{stderr}")
+        return stdout.strip()
 
 
 def write_manifest(site_dir: Path, parts: list[str]) -> None:
     (site_dir / "pagefind" / MANIFEST).write_text(json.dumps({"parts": parts}), encoding="utf-8")
-
-
-async def _start_index(config: dict):
-    """A PagefindIndex on a service whose reader does not sleep between responses.
-
-    pagefind's PagefindService polls the binary's output with a 0.1 s sleep
-    before every response: 100 ms per page, 10 minutes for 5,000 pages. The
-    subclass reads responses as they come; the protocol is unchanged.
-    """
-    import base64
-    import json
-
-    from pagefind.index import PagefindIndex  # type: ignore[import-not-found]
-    from pagefind.service import PagefindService  # type: ignore[import-not-found]
-
-    class _PromptService(PagefindService):
-        async def _wait_for_responses(self) -> None:
-            while True:
-                output = await self._backend.stdout.readuntil(b",")
-                resp = json.loads(base64.b64decode(output[:-1]))
-                if resp is None:
-                    continue
-                message_id = resp.get("message_id")
-                if message_id is None and (original := resp["payload"].get("original_message")) is not None:
-                    message_id = (json.loads(original) or {}).get("message_id")
-                future = self._responses.get(message_id) if message_id is not None else None
-                if future is None or future.done():
-                    continue
-                payload = resp["payload"]
-                if payload["type"] == "Error":
-                    future.set_exception(Exception(payload["message"], payload.get("original_message")))
-                else:
-                    future.set_result(payload)
-
-    service = await _PromptService().launch()
-    created = await service.create_index(config)
-    return PagefindIndex(config, _service=service, _index_id=created._index_id)
-
-
-class StreamingIndexer:
-    """Index pages while MkDocs writes them: Pagefind's service works beside MkDocs.
-
-    ``add`` is given each page as MkDocs is about to write it. Pages already on
-    disk are handed over in batches as one ``add_directory`` request with a
-    glob naming them, so Pagefind reads and parses the files itself and the
-    build process pays only for a short message (sending each page's HTML
-    through the Python API cost the main process more than it saved).
-    ``finish`` hands over the rest and writes the index; ``abort`` stops it.
-    """
-
-    BATCH = 200
-
-    def __init__(self, binary: PagefindBinary, site_dir: Path):
-        import asyncio
-        import threading
-
-        os.environ["PAGEFIND_BINARY_PATH"] = binary.path  # what PagefindService launches
-        self.binary = binary
-        self.site_dir = str(Path(site_dir).resolve())
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="pagefind", daemon=True)
-        self.thread.start()
-        self.pending: list = []
-        self.waiting: list[str] = []
-        """Pages given to ``add`` but not yet handed to Pagefind (the newest may not be written yet)."""
-        self.count = 0
-        self.index = self._wait(_start_index({"force_language": LANGUAGE}))
-
-    def _wait(self, coroutine, timeout: float = 600):
-        import asyncio
-
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def add(self, dest_path: str) -> None:
-        """``dest_path``: the page's output file relative to the site folder, written right after this call."""
-        self.count += 1
-        self.waiting.append(dest_path)
-        if len(self.waiting) > self.BATCH:
-            self._send(self.waiting[:-1])  # all but the newest are on disk
-            self.waiting = self.waiting[-1:]
-        if len(self.pending) > 64:  # surface errors early
-            for f in [f for f in self.pending if f.done()]:
-                f.result()
-            self.pending = [f for f in self.pending if not f.done()]
-
-    def _send(self, paths: list[str]) -> None:
-        import asyncio
-
-        plain = [p for p in paths if _GLOB_SAFE.fullmatch(p)]
-        if plain:
-            glob = "{" + ",".join(plain) + "}" if len(plain) > 1 else plain[0]
-            self.pending.append(asyncio.run_coroutine_threadsafe(self.index.add_directory(self.site_dir, glob=glob), self.loop))
-        for p in paths:  # a name a glob cannot spell: its HTML, with its URL
-            if not _GLOB_SAFE.fullmatch(p):
-                html = Path(self.site_dir, p).read_text(encoding="utf-8")
-                url = "/" + (p[: -len("index.html")] if p.endswith("index.html") else p)
-                self.pending.append(asyncio.run_coroutine_threadsafe(self.index.add_html_file(content=html, url=url), self.loop))
-
-    def finish(self, output_path: Path) -> str:
-        try:
-            self._send(self.waiting)
-            self.waiting = []
-            for f in self.pending:
-                f.result(timeout=1800)
-            self._wait(self.index.write_files(output_path=str(output_path)), timeout=1800)
-        except Exception as exc:  # the service reports its own errors as exceptions
-            raise SearchIndexError(f"Pagefind（{self.binary.origin}）が失敗しました: {exc}") from exc
-        finally:
-            self.abort()
-        return f"{self.count} ページ"
-
-    def abort(self) -> None:
-        try:
-            if self.index._service is not None:
-                self._wait(self.index._service.close(), timeout=60)
-        except Exception:  # noqa: BLE001 - closing after a failure must not hide the failure
-            pass
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
 from generator.links import check_site
 
-from .sitebuild import copy_bundled, mkdocs_build
+from .sitebuild import copy_bundled, mkdocs_build, pagefind_env
 
 
 def tree_hash(folder: Path) -> str:
@@ -100,20 +102,58 @@ def test_check_links_finds_missing_pages_and_anchors(tmp_path):
     assert result.exit_code == 1 and "no-such-term" in result.output
 
 
-def test_streaming_search_index_matches_the_cli_index(tmp_path):
-    """The optional streaming path (Pagefind's Python API during the build) indexes the same pages."""
-    import json
+def _pagefind_listing(folder: Path) -> set[str]:
+    """An index's files by path (Pagefind names each by a hash of its content), without the parts manifest."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "casebook-parts.json"}
 
-    cli = copy_bundled(tmp_path / "cli")
-    streaming = copy_bundled(tmp_path / "streaming")
-    config = streaming / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - casebook\n", "  - casebook:\n      search_streaming: true\n"), encoding="utf-8")
-    mkdocs_build(cli)
-    proc = mkdocs_build(streaming)
-    assert "ページ" in proc.stderr  # the streaming path reports how many pages it handed over
 
-    def pages(project: Path) -> int:
-        entry = json.loads((project / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        return sum(lang["page_count"] for lang in entry["languages"].values())
+@pytest.mark.parametrize("part_pages", [None, 40])
+def test_search_index_built_during_the_build_equals_pagefind_over_the_written_site(tmp_path, part_pages):
+    """The plugin indexes each page from its article before MkDocs writes it (search.SiteIndexer);
+    Pagefind run afterwards over the written pages must give the same index, file for file."""
+    project = copy_bundled(tmp_path / "p")
+    if part_pages:
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("  - casebook\n", f"  - casebook:\n      search_part_pages: {part_pages}\n"), encoding="utf-8")
+    mkdocs_build(project)
+    site = project / "site"
+    after = tmp_path / "after"
+    subprocess.run(
+        [pagefind_env()["PAGEFIND_BINARY_PATH"], "--site", str(site), "--output-path", str(after), "--force-language", "ja", "--quiet"],
+        check=True,
+        capture_output=True,
+    )
+    expected = _pagefind_listing(after)
+    fragments = {f for f in expected if f.startswith("fragment/")}
+    assert len(fragments) > 100
+    parts = sorted(site.glob("pagefind*"))
+    if not part_pages:
+        assert [p.name for p in parts] == ["pagefind"]
+        assert _pagefind_listing(site / "pagefind") == expected
+    else:
+        assert len(parts) == -(-len(fragments) // part_pages) > 1
+        # A fragment is one page's text, metadata and filters: the parts hold each page exactly once.
+        found = [f"fragment/{p.name}" for part in parts for p in (part / "fragment").iterdir()]
+        assert sorted(found) == sorted(fragments)
+    assert leftovers(project) == []
 
-    assert pages(streaming) == pages(cli) > 100
+
+def test_a_crash_while_pagefind_runs_stops_it_and_leaves_the_previous_site_untouched(tmp_path):
+    """Parts are indexed during the build: an exception in a late page must stop Pagefind and remove its staging."""
+    project = copy_bundled(tmp_path / "p")
+    mkdocs_build(project)
+    before = tree_hash(project / "site")
+    (project / "boom.py").write_text(
+        "def on_post_page(output, page, config):\n"
+        "    if page.file.src_uri == 'glossary/index.md':\n"
+        "        raise RuntimeError('boom')\n"
+        "    return output\n",
+        encoding="utf-8",
+    )
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  - casebook\n", "  - casebook:\n      search_part_pages: 40\n")
+    config.write_text(text + "hooks:\n  - boom.py\n", encoding="utf-8")
+    proc = mkdocs_build(project, check=False)
+    assert proc.returncode != 0 and "boom" in proc.stderr
+    assert tree_hash(project / "site") == before
+    assert leftovers(project) == []
