@@ -117,7 +117,10 @@ class Case:
         return self.status == "公開"
 
     def stage_lesson(self, stage: str) -> str | None:
-        return dict(self.stages).get(stage)
+        for name, lesson in self.stages:  # at most four: a loop, not a dict per call (listings ask 100,000s of times)
+            if name == stage:
+                return lesson
+        return None
 
 
 @dataclass(frozen=True)

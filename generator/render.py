@@ -87,6 +87,16 @@ def sources_text(sources) -> str:
     return "、".join(parts)
 
 
+def shared_text(shared) -> Markup:
+    """What two related cases share, as text: 形成の要因「危機感の共有」「…」、地域課題「高齢化」 (values escaped).
+
+    A filter rather than nested template loops: a case page lists five related
+    cases, and Jinja's ``loop.last`` bookkeeping was a third of its rendering.
+    """
+    esc = html.escape
+    return Markup("、".join(f"{esc(label)}「{'」「'.join(esc(v) for v in values)}」" for label, values in shared))
+
+
 def pagefind_value(value) -> Markup:
     """A value inside a data-pagefind-* attribute: HTML-escaped, and without ASCII commas (Pagefind's separator)."""
     return Markup(html.escape(str(value).replace(",", "，"), quote=True))
@@ -114,7 +124,7 @@ def _environment(override: str | None) -> jinja2.Environment:
     )
     env.globals.update(decade=decade_label, stage_slug=STAGE_SLUGS.get, stages=STAGES, sources_text=sources_text)
     env.filters.update(
-        md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value, line=one_line
+        md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value, line=one_line, shared_text=shared_text
     )
     return env
 
@@ -216,6 +226,10 @@ class PageRenderer:
         self._templates = {}
         self._items: dict[tuple, str] = memo.setdefault(("list items",), {}) if memo is not None else {}
         """(link, id, name, place, text) → a listing's <li>: one case appears on a dozen listing pages."""
+        self._items_now: dict[tuple, str] = {}
+        """(to root, case id, stage) → <li>, for this renderer's pages (the records do not change during a build)."""
+        self._facet_links: dict[tuple, Markup] = {}
+        """(to root, facet, label, text, class) → <a>, for pages outside index/ (case pages ask about 30 each)."""
 
     def _template(self, name: str) -> jinja2.Template:
         return self._templates.get(name) or self._templates.setdefault(name, self.env.get_template(name))
@@ -233,25 +247,38 @@ class PageRenderer:
             """Final URL, unescaped (for autoescaped HTML templates)."""
             return relative_url(here_url, page_url(target, self.directory_urls))
 
-        def facet_a(facet: str, label: str, text=None, cls: str | None = None) -> Markup:
-            """``<a>`` to a facet value's page (for autoescaped templates: the text is escaped here)."""
-            attr = f' class="{cls}"' if cls else ""
-            return Markup(f'<a{attr} href="{html.escape(link_to(facets[facet].path(label)))}">{html.escape(str(text or label), quote=False)}</a>')
-
         to_root = relative_url(here_url, "")
         to_root = "" if to_root == "./" else to_root
+        # Facet pages live under index/: from a page outside it, a link to one is the way to the root and the
+        # page's URL, so the <a> is the same on every page at the same depth.
+        shared = self._facet_links if not here.startswith("index/") else {}
+
+        def facet_a(facet: str, label: str, text=None, cls: str | None = None) -> Markup:
+            """``<a>`` to a facet value's page (for autoescaped templates: the text is escaped here)."""
+            key = (to_root, facet, label, text, cls)
+            a = shared.get(key)
+            if a is None:
+                attr = f' class="{cls}"' if cls else ""
+                href = html.escape(link_to(facets[facet].path(label)))
+                a = Markup(f'<a{attr} href="{href}">{html.escape(str(text or label), quote=False)}</a>')
+                shared[key] = a
+            return a
 
         def list_items(cases, stage: str | None = None) -> str:
             """The <li> of each case (case_item.html.j2), with its first sentence or, given a stage, its lesson."""
             item = self._template("case_item.html.j2")
+            now = self._items_now
             out = []
             for c in cases:
-                text = c.stage_lesson(stage) if stage else first_sentence(c.summary)
-                key = (to_root, c.id, c.name, c.prefecture, c.municipality, text)
-                li = self._items.get(key)
+                li = now.get((to_root, c.id, stage))
                 if li is None:
-                    link = to_root + page_url(f"cases/{c.id}.md", self.directory_urls)
-                    li = self._items[key] = item.render(c=c, link=link, text=text).strip()
+                    text = c.stage_lesson(stage) if stage else first_sentence(c.summary)
+                    key = (to_root, c.id, c.name, c.prefecture, c.municipality, text)
+                    li = self._items.get(key)
+                    if li is None:
+                        link = to_root + page_url(f"cases/{c.id}.md", self.directory_urls)
+                        li = self._items[key] = item.render(c=c, link=link, text=text).strip()
+                    now[(to_root, c.id, stage)] = li
                 out.append(li)
             return "\n".join(out) + "\n" if out else ""
 
@@ -265,7 +292,7 @@ class PageRenderer:
         for case in book.cases:
             path = narratives.get(case.id)
             narrative = path.read_text(encoding="utf-8") if path else None
-            key = (case, tuple(book.related.get(case.id, ())), narrative)
+            key = lambda: (case, tuple(book.related.get(case.id, ())), narrative)  # noqa: E731
             yield self.case_path(case.id), self._cached(self.case_path(case.id), key, lambda: self.case_page(case, narrative))
         yield "cases/index.md", self._cases_index()
         facets = [f for f in book.facets.values() if f.name != "kana"]
@@ -275,8 +302,10 @@ class PageRenderer:
         yield from self._matrix_pages()
 
     def _cached(self, path: str, key, render) -> str:
+        """``render()``, or under ``mkdocs serve`` the page's last Markdown if ``key()`` (its inputs) has not changed."""
         if self.memo is None:
             return render()
+        key = key()
         hit = self.memo.get(path)
         if hit is not None and hit[0] == key:
             return hit[1]
@@ -344,10 +373,10 @@ class PageRenderer:
             path = facet.path(value.label)
             cases = facet.cases[value.label]
             if facet.name == "stage":
-                key = (value, tuple((_listed(c), c.stage_lesson(value.label)) for c in cases))
+                key = lambda: (value, tuple((_listed(c), c.stage_lesson(value.label)) for c in cases))  # noqa: E731
                 yield path, self._cached(path, key, lambda: self._render("stage_value.md.j2", path, value=value, cases=cases))
             else:
-                key = (facet.title, value, tuple(_listed(c) for c in cases))
+                key = lambda: (facet.title, value, tuple(_listed(c) for c in cases))  # noqa: E731
                 yield path, self._cached(path, key, lambda: self._render("facet_value.md.j2", path, facet=facet, value=value, cases=cases, intro=""))
 
     def cell_path(self, facet, value, stage: str) -> str:
@@ -371,7 +400,7 @@ class PageRenderer:
                     cases = cells[facet.name][value.label][stage]
                     if cases:
                         path = self.cell_path(facet, value, stage)
-                        key = (facet.title, value, stage, tuple((_listed(c), c.stage_lesson(stage)) for c in cases))
+                        key = lambda: (facet.title, value, stage, tuple((_listed(c), c.stage_lesson(stage)) for c in cases))  # noqa: E731
                         yield path, self._cached(
                             path, key, lambda: self._render("matrix_cell.md.j2", path, facet=facet, value=value, stage=stage, cases=cases, stage_facet=stage_facet)
                         )
