@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import related  # noqa: E402
 from generator.indices import build_casebook  # noqa: E402
 from generator.render import PageRenderer  # noqa: E402
 from generator.search import _npm_binary  # noqa: E402
@@ -121,6 +122,7 @@ def run(n: int, runs: int) -> dict:
         validate_s, _ = median_of(lambda: load_dataset(project), runs)
 
         def generate():
+            related._last = None  # cold: no ranking kept from the previous run (mkdocs serve keeps one)
             book = build_casebook(load_dataset(project))
             return sum(len(md) for _p, md in PageRenderer(book).pages())
 

@@ -143,6 +143,8 @@ class SiteIndexer:
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._proc: subprocess.Popen | None = None
         self._stopped = False
+        self._lock = threading.Lock()
+        """Orders starting a run against ``abort``: a run is either killed or never started."""
         self._worker = threading.Thread(target=self._work, name="pagefind", daemon=True)
         self._worker.start()
 
@@ -223,9 +225,10 @@ class SiteIndexer:
 
     def abort(self) -> None:
         """Stop a running Pagefind and remove the staging folder (a failed build)."""
-        self._stopped = True
+        with self._lock:
+            self._stopped = True
+            proc = self._proc
         self._queue.put(None)
-        proc = self._proc
         if proc is not None and proc.poll() is None:
             proc.kill()
         self._worker.join(60)
@@ -250,7 +253,13 @@ class SiteIndexer:
     def _run(self, site: Path, output: Path) -> str:
         binary = self.binary
         cmd = [binary.path, "--site", str(site), "--output-path", str(output), "--force-language", LANGUAGE, "--quiet"]
-        self._proc = proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with self._lock:
+            if self._stopped:
+                return ""
+            try:
+                self._proc = proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            except OSError as exc:
+                raise SearchIndexError(f"Pagefind（{binary.origin}: {binary.path}）を起動できませんでした: {exc}") from None
         try:
             os.setpriority(os.PRIO_PROCESS, proc.pid, self.NICE)
         except (AttributeError, OSError):  # no priorities here (Windows) or the run already ended

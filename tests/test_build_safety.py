@@ -157,3 +157,15 @@ def test_a_crash_while_pagefind_runs_stops_it_and_leaves_the_previous_site_untou
     assert proc.returncode != 0 and "boom" in proc.stderr
     assert tree_hash(project / "site") == before
     assert leftovers(project) == []
+
+
+@pytest.mark.parametrize(("binary", "message"), [("/bin/false", "が失敗しました"), ("/nonexistent/pagefind", "を起動できませんでした")])
+def test_a_failing_pagefind_fails_the_build_and_leaves_the_previous_site_untouched(tmp_path, binary, message):
+    project = copy_bundled(tmp_path / "p")
+    mkdocs_build(project)
+    before = tree_hash(project / "site")
+    proc = mkdocs_build(project, env={"PAGEFIND_BINARY_PATH": binary}, check=False)
+    assert proc.returncode != 0 and f"Pagefind（PAGEFIND_BINARY_PATH" in proc.stderr and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert tree_hash(project / "site") == before
+    assert leftovers(project) == []
