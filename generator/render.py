@@ -18,7 +18,7 @@ from typing import Iterator
 import jinja2
 from markupsafe import Markup
 
-from . import kana_key
+from . import forked, kana_key
 from .indices import KANA_ROWS, Casebook, decade_label
 from .model import STAGE_SLUGS, STAGES
 from .prefectures import BY_NAME as PREFECTURE_BY_NAME
@@ -41,6 +41,10 @@ MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)(?:\s+([^>]*?))?\s*-->")
 STAGE_PAGE_LIMIT = 20
 """A training page shows at most this many cases; the stage index lists them all."""
 RECENT = 5
+FORK_MIN = 400
+"""From this many cases, a full build renders a share of the case pages in a forked child."""
+CHILD_SHARE = 0.65
+"""The child's share of the case pages: this process also renders the index pages (about a third as much work)."""
 
 _NEWLINES = re.compile(r"[ \t]*[\r\n][\s]*")
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]#{}!|])")
@@ -286,14 +290,36 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:
-        """Every generated page as (docs-relative path, Markdown)."""
+        """Every generated page as (docs-relative path, Markdown).
+
+        A full build at many cases renders the last ``CHILD_SHARE`` of the case
+        pages in a forked child (``forked.Forked``) while this process renders
+        the others and the index pages; they come last.
+        """
+        cases = self.book.cases
+        split = len(cases)
+        if self.memo is None and len(cases) >= FORK_MIN and forked.usable():
+            split -= int(len(cases) * CHILD_SHARE)
+        later = forked.Forked(self._case_pages, cases[split:]) if split < len(cases) else None
+        for case in cases[:split]:
+            yield self.case_path(case.id), self._case(case)
+        yield from self._index_pages()
+        if later is not None:
+            for case, markdown in zip(cases[split:], later.result(), strict=True):
+                yield self.case_path(case.id), markdown
+
+    def _case_pages(self, cases) -> list[str]:
+        return [self._case(case) for case in cases]
+
+    def _case(self, case) -> str:
         book = self.book
-        narratives = book.dataset.narratives
-        for case in book.cases:
-            path = narratives.get(case.id)
-            narrative = path.read_text(encoding="utf-8") if path else None
-            key = lambda: (case, tuple(book.related.get(case.id, ())), narrative)  # noqa: E731
-            yield self.case_path(case.id), self._cached(self.case_path(case.id), key, lambda: self.case_page(case, narrative))
+        path = book.dataset.narratives.get(case.id)
+        narrative = path.read_text(encoding="utf-8") if path else None
+        key = lambda: (case, tuple(book.related.get(case.id, ())), narrative)  # noqa: E731
+        return self._cached(self.case_path(case.id), key, lambda: self.case_page(case, narrative))
+
+    def _index_pages(self) -> Iterator[tuple[str, str]]:
+        book = self.book
         yield "cases/index.md", self._cases_index()
         facets = [f for f in book.facets.values() if f.name != "kana"]
         yield "index/index.md", self._render("facets.md.j2", "index/index.md", facets=facets, total=len(book.cases))

@@ -7,17 +7,14 @@ Every problem of every file is collected (never only the first) as a
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import multiprocessing
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from . import definitions as d
+from . import forked
 from .errors import CaseError, DataError, Location
 from .cache import ValidationCache, signature
 from .loader import MAX_RECORD_CHARS, Places, case_files, read_document
@@ -125,66 +122,34 @@ PARALLEL_MIN = 400
 def _check_parallel(files: list[Path], vocab, root) -> list[tuple[Path, list[Case], list[CaseError]]]:
     """Check ``files``; with many files a forked child takes the last 46% while this process does the rest.
 
-    Doing a share here (rather than in a pool of workers) saves starting one
-    process and sending half the records back. The child's share is smaller
-    because it also pickles its results. If the child fails for any reason
-    its share is checked here, so the result never depends on it.
+    The child's share is smaller because it also pickles its results, and it
+    sends back only (cases, errors): the parent has the paths, and rebuilding
+    Path objects was a third of the unpickling. If the child fails for any
+    reason its share is checked here (``forked.Forked``).
     """
-    if len(files) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(files) < PARALLEL_MIN or not forked.usable():
         return _check_files(files, vocab, root)
     half = len(files) * 54 // 100
-    ctx = multiprocessing.get_context("fork")
-    reader, writer = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_check_in_child, args=(files[half:], vocab, root, writer), daemon=True)
-    child.start()
-    writer.close()
-    try:
-        mine = _check_files(files[:half], vocab, root)
-        try:
-            with _gc_paused():  # collecting while unpickling would double its time
-                results = pickle.loads(reader.recv_bytes())
-            theirs = [(path, cases, errors) for path, (cases, errors) in zip(files[half:], results, strict=True)]
-        except (EOFError, OSError, pickle.UnpicklingError, ValueError):
-            theirs = None
-    finally:
-        reader.close()
-        child.join()
-    if theirs is None or child.exitcode != 0:
-        theirs = _check_files(files[half:], vocab, root)
+    later = forked.Forked(_check_share, files[half:], vocab, root)
+    mine = _check_files(files[:half], vocab, root)
+    theirs = [(path, cases, errors) for path, (cases, errors) in zip(files[half:], later.result(), strict=True)]
     return mine + theirs
 
 
-def _check_in_child(files, vocab, root, conn) -> None:
-    try:
-        # Paths stay behind: the parent has them, and rebuilding Path objects was a third of the unpickling.
-        results = [(cases, errors) for _, cases, errors in _check_files(files, vocab, root)]
-        conn.send_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
-    finally:
-        conn.close()
+def _check_share(files, vocab, root) -> list[tuple[list[Case], list[CaseError]]]:
+    return [(cases, errors) for _, cases, errors in _check_files(files, vocab, root)]
 
 
 def _check_files(files: list[Path], vocab: dict[str, Vocabulary], root: Path | None) -> list[tuple[Path, list[Case], list[CaseError]]]:
     out = []
     places = Places(root)
-    with _gc_paused():  # node trees are acyclic garbage; collecting during the walk only costs time
+    with forked.gc_paused():  # node trees are acyclic garbage; collecting during the walk only costs time
         for path in files:
             cases: list[Case] = []
             errors: list[CaseError] = []
             _check_file(path, vocab, places, cases, errors)
             out.append((path, cases, errors))
     return out
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """The cyclic garbage collector off for a block that makes many objects and no cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: list[CaseError]) -> None:

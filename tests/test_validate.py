@@ -962,13 +962,14 @@ def test_split_check_gives_what_one_process_gives(project, valid, monkeypatch):
 
 def test_split_check_survives_a_child_that_dies(project, valid, monkeypatch):
     """If the forked child exits without an answer, its half is checked here: nothing is lost."""
+    import generator.forked as forked
     import generator.validate as v
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the split is never used")
     root = project(_many(valid, 12))
     monkeypatch.setattr(v, "PARALLEL_MIN", 4)
-    monkeypatch.setattr(v, "_check_in_child", lambda *args: os._exit(3))
+    monkeypatch.setattr(forked, "_child", lambda *args: os._exit(3))
     with pytest.raises(DataError) as err:
         load_dataset(root)
     assert [(e.location.path, e.field) for e in err.value.errors] == [

@@ -1,0 +1,85 @@
+"""The second core for CPU-bound stages: a share of the work in a forked child.
+
+``Forked(fn, *args)`` starts a child process (``fork``: it inherits
+everything, nothing is pickled on the way in) that computes ``fn(*args)``
+and sends the result back pickled; ``result()`` returns it. Meanwhile this
+process does its own share. If the child cannot be used (no ``fork`` on
+this platform, one core, other threads running) or fails in any way,
+``result()`` computes ``fn(*args)`` here: the answer never depends on the
+child, only the time does.
+
+Validation (``validate._check_parallel``) and page rendering
+(``render.PageRenderer.pages``) use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import pickle
+import threading
+from typing import Any, Callable
+
+_FAILED = object()
+
+
+def usable() -> bool:
+    """Whether forking can pay and is safe: two cores, ``fork`` available, and no other thread
+    (``mkdocs serve`` runs a server; a thread holding a lock at the fork would leave it held in the child)."""
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """The cyclic garbage collector off for a block that makes many objects and no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Forked:
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self.fn = fn
+        self.args = args
+        self.child = None
+        self.reader = None
+        if usable():
+            ctx = multiprocessing.get_context("fork")
+            self.reader, writer = ctx.Pipe(duplex=False)
+            self.child = ctx.Process(target=_child, args=(fn, args, writer), daemon=True)
+            try:
+                self.child.start()
+            except OSError:  # no memory or process slot for a child: do it here
+                self.child = None
+                self.reader.close()
+            writer.close()
+
+    def result(self) -> Any:
+        if self.child is None:
+            return self.fn(*self.args)
+        value = _FAILED
+        try:
+            data = self.reader.recv_bytes()
+            with gc_paused():  # collecting while unpickling would double its time
+                value = pickle.loads(data)
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+            pass
+        finally:
+            self.reader.close()
+            self.child.join()
+        if value is _FAILED or self.child.exitcode != 0:
+            return self.fn(*self.args)
+        return value
+
+
+def _child(fn: Callable[..., Any], args: tuple, conn) -> None:
+    try:
+        conn.send_bytes(pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        conn.close()
