@@ -191,6 +191,9 @@ class SiteIndexer:
     def finish(self) -> str:
         """Stage what was not snapshotted, wait for every run, write the manifest; return a summary."""
         try:
+            taken = sum(len(m) for m in self.missing)
+            if taken:
+                log.debug(f"Pagefind: {taken} pages taken from the written site (not rendered in this build)")
             for part, missing in enumerate(self.missing):
                 for dest_uri in sorted(missing):
                     target = self._target(part, dest_uri)

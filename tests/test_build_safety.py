@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -107,16 +108,24 @@ def _pagefind_listing(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "casebook-parts.json"}
 
 
-@pytest.mark.parametrize("part_pages", [None, 40])
-def test_search_index_built_during_the_build_equals_pagefind_over_the_written_site(tmp_path, part_pages):
+@pytest.mark.parametrize(("part_pages", "dirty"), [(None, False), (40, False), (None, True)])
+def test_search_index_built_during_the_build_equals_pagefind_over_the_written_site(tmp_path, part_pages, dirty):
     """The plugin indexes each page from its article before MkDocs writes it (search.SiteIndexer);
-    Pagefind run afterwards over the written pages must give the same index, file for file."""
+    Pagefind run afterwards over the written pages must give the same index, file for file.
+    A --dirty build renders only changed pages: the others are indexed from the written site."""
     project = copy_bundled(tmp_path / "p")
     if part_pages:
         config = project / "mkdocs.yml"
         config.write_text(config.read_text(encoding="utf-8").replace("  - casebook\n", f"  - casebook:\n      search_part_pages: {part_pages}\n"), encoding="utf-8")
     mkdocs_build(project)
     site = project / "site"
+    if dirty:
+        about = project / "content" / "about.md"
+        about.write_text(about.read_text(encoding="utf-8") + "\n確認用のことばです。\n", encoding="utf-8")
+        proc = mkdocs_build(project, "--dirty", "--verbose", strict=False)  # MkDocs warns about any dirty build
+        assert "確認用のことばです。" in (site / "about" / "index.html").read_text(encoding="utf-8")
+        taken = re.search(r"Pagefind: (\d+) pages taken from the written site", proc.stderr)
+        assert taken and int(taken.group(1)) > 5, proc.stderr[-2000:]
     after = tmp_path / "after"
     subprocess.run(
         [pagefind_env()["PAGEFIND_BINARY_PATH"], "--site", str(site), "--output-path", str(after), "--force-language", "ja", "--quiet"],
