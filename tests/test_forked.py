@@ -1,62 +1,104 @@
-"""The forked child (generator.forked) changes only the time a stage takes, never its result."""
+"""The forked child (generator.forked) changes only the time a stage takes, never its result.
+
+``forked.usable()`` refuses to fork while other threads run, and the browser
+tests leave some in the pytest process; so each check that needs the child
+runs in a fresh interpreter, where it must actually start one.
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
+from generator import forked
+
+from .sitebuild import REPO
+
+pytestmark = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2 or "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="one core or no fork: the child is never used"
+)
+
+SETUP = """
+import os
 from generator import forked, render
 from generator.indices import build_casebook
 from generator.render import PageRenderer
 from generator.validate import load_dataset
 
-from .sitebuild import REPO
-
-needs_fork = pytest.mark.skipif(not forked.usable(), reason="no fork, one core or other threads: the child is never used")
-
-
-def _square_all(xs):
+def square_all(xs):
     return [x * x for x in xs]
 
+assert forked.usable()
+"""
 
-@needs_fork
+
+def run_fresh(check: str) -> None:
+    code = textwrap.dedent(SETUP) + textwrap.dedent(check)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
 def test_the_child_computes_the_result():
-    later = forked.Forked(_square_all, range(5))
-    assert later.child is not None
-    assert later.result() == [0, 1, 4, 9, 16]
-    assert later.child.exitcode == 0
+    run_fresh("""
+        later = forked.Forked(square_all, range(5))
+        assert later.child is not None
+        assert later.result() == [0, 1, 4, 9, 16]
+        assert later.child.exitcode == 0
+    """)
 
 
-@needs_fork
-def test_a_child_that_dies_is_replaced_by_this_process(monkeypatch):
-    monkeypatch.setattr(forked, "_child", lambda *args: os._exit(3))
-    later = forked.Forked(_square_all, range(5))
-    assert later.result() == [0, 1, 4, 9, 16]
-    assert later.child.exitcode == 3
+def test_a_child_that_dies_is_replaced_by_this_process():
+    run_fresh("""
+        forked._child = lambda *args: os._exit(3)
+        later = forked.Forked(square_all, range(5))
+        assert later.result() == [0, 1, 4, 9, 16]
+        assert later.child.exitcode == 3
+    """)
 
 
 def test_without_a_usable_fork_this_process_does_it(monkeypatch):
     monkeypatch.setattr(forked, "usable", lambda: False)
-    later = forked.Forked(_square_all, range(3))
+    later = forked.Forked(lambda xs: [x * x for x in xs], range(3))
     assert later.child is None and later.result() == [0, 1, 4]
 
 
-@needs_fork
-def test_rendering_split_over_a_child_gives_the_same_pages(monkeypatch):
-    book = build_casebook(load_dataset(REPO, content_dir=REPO / "content"))
-    monkeypatch.setattr(render, "FORK_MIN", 10**9)
-    alone = list(PageRenderer(book).pages())
-    started = []
-    real = forked.Forked.__init__
+def test_no_fork_while_other_threads_run():
+    run_fresh("""
+        import threading
+        stop = threading.Event()
+        t = threading.Thread(target=stop.wait)
+        t.start()
+        try:
+            assert not forked.usable()
+            assert forked.Forked(square_all, range(3)).child is None
+        finally:
+            stop.set()
+            t.join()
+        assert forked.usable()
+    """)
 
-    def spy(self, fn, *args):
-        real(self, fn, *args)
-        started.append(self.child)
 
-    monkeypatch.setattr(forked.Forked, "__init__", spy)
-    monkeypatch.setattr(render, "FORK_MIN", 1)
-    split = list(PageRenderer(book).pages())
-    assert len(started) == 1 and started[0] is not None and started[0].exitcode == 0
-    assert sorted(split) == sorted(alone) and len(alone) > 100
-    assert len({path for path, _ in split}) == len(split)
+def test_rendering_split_over_a_child_gives_the_same_pages():
+    run_fresh("""
+        from pathlib import Path
+        book = build_casebook(load_dataset(Path("."), content_dir=Path("content")))
+        render.FORK_MIN = 10**9
+        alone = list(PageRenderer(book).pages())
+        started = []
+        real = forked.Forked.__init__
+
+        def spy(self, fn, *args):
+            real(self, fn, *args)
+            started.append(self.child)
+
+        forked.Forked.__init__ = spy
+        render.FORK_MIN = 1
+        split = list(PageRenderer(book).pages())
+        assert len(started) == 1 and started[0] is not None and started[0].exitcode == 0, started
+        assert sorted(split) == sorted(alone) and len(alone) > 100
+        assert len({path for path, _ in split}) == len(split)
+    """)
