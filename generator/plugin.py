@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import secrets
+import time
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -357,6 +358,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return any(fnmatch.fnmatchcase(src_uri, p) for p in self.config.search_exclude)
 
     def _index(self, config) -> None:
+        log.debug("Every page is written; finishing the search index.")
         try:
             summary = self.indexer.finish()
         except SearchIndexError as exc:
@@ -380,7 +382,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # MkDocs aborts right after this event; the previous site must stay as it was.
             self.swap.discard()
             return
+        started = time.perf_counter()
         self.swap.commit()
+        log.debug(f"The new site is in place ({time.perf_counter() - started:.1f} s, with removing the previous one).")
 
     def on_build_error(self, *, error):
         if getattr(self, "indexer", None) is not None:

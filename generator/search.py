@@ -103,8 +103,8 @@ class SiteIndexer:
     complete after ``on_page_content``. ``snapshot`` writes that article, in
     a minimal document at the page's site path, to a staging folder beside the
     site; a part whose pages are all there is indexed by a worker thread
-    running the Pagefind CLI, at a lower CPU priority, while MkDocs goes on
-    with the other pages on the other core. A test checks that the snapshots
+    running the Pagefind CLI while MkDocs goes on with the other pages:
+    the two share the two cores. A test checks that the snapshots
     give the same index as the written pages.
 
     The parts (``deal``) are indexed one after another, never together: while
@@ -118,9 +118,6 @@ class SiteIndexer:
     which ``casebook-search.js`` merges with Pagefind's ``mergeIndex``;
     ``pagefind/casebook-parts.json`` lists them.
     """
-
-    NICE = 10
-    """CPU priority of the Pagefind runs below MkDocs': the build's critical path is MkDocs' own loop."""
 
     def __init__(self, binary: PagefindBinary, site_dir: Path, pages: list[str], part_pages: int = PART_PAGES):
         import queue
@@ -206,6 +203,11 @@ class SiteIndexer:
                 self._folder(part).mkdir(parents=True, exist_ok=True)
                 self._start(part)
             self._queue.put(None)
+            # Staged parts are removed here, while the last run goes on, not by the worker: a thread doing
+            # thousands of file operations waits for the GIL at each one while MkDocs computes (5 s per part).
+            for part in range(len(self.parts)):
+                if self._results[part] is not None:
+                    shutil.rmtree(self._folder(part), ignore_errors=True)
             self._worker.join()
             for result in self._results:
                 if isinstance(result, Exception):
@@ -250,8 +252,6 @@ class SiteIndexer:
             except Exception as exc:  # noqa: BLE001 - reported by finish, in the build's thread
                 self._results[part] = exc
                 return
-            finally:
-                shutil.rmtree(self._folder(part), ignore_errors=True)
 
     def _run(self, site: Path, output: Path) -> str:
         binary = self.binary
@@ -263,10 +263,6 @@ class SiteIndexer:
                 self._proc = proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             except OSError as exc:
                 raise SearchIndexError(f"Pagefind（{binary.origin}: {binary.path}）を起動できませんでした: {exc}") from None
-        try:
-            os.setpriority(os.PRIO_PROCESS, proc.pid, self.NICE)
-        except (AttributeError, OSError):  # no priorities here (Windows) or the run already ended
-            pass
         try:
             stdout, stderr = proc.communicate(timeout=1800)
         except subprocess.TimeoutExpired:
