@@ -139,6 +139,25 @@ class NavCache:
         return html
 
 
+class BlockCache:
+    """Theme blocks by a key the template gives (theme/main.html), for one build."""
+
+    def __init__(self):
+        self.html: dict[tuple, str] = {}
+        self.reused = 0
+
+    def has(self, key) -> bool:
+        return key in self.html
+
+    def get(self, key) -> str:
+        self.reused += 1
+        return self.html[key]
+
+    def put(self, key, html: str) -> str:
+        self.html[key] = html
+        return html
+
+
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     supports_multiple_instances = False
 
@@ -331,6 +350,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         after = config.theme.dirs[config.theme.dirs.index(str(THEME)) + 1 :]
         env.loader = ChoiceLoader([env.loader, PrefixLoader({"casebook-theme-original": FileSystemLoader(after)})])
         env.globals["casebook_nav"] = self.nav_cache
+        env.globals["casebook_blocks"] = self.block_cache = BlockCache()
         if env.bytecode_cache is None:
             env.bytecode_cache = self._bytecode
         return env
@@ -371,6 +391,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        log.debug(f"Theme blocks: {len(self.block_cache.html)} rendered, reused {self.block_cache.reused} times.")
         if self.indexer is not None:
             self._index(config)
             self._indexed = True

@@ -206,6 +206,27 @@ def test_reused_navigation_is_the_one_material_renders_for_each_page(bundled, bo
             assert (base / href / "index.html").resolve().is_file(), (url, href)
 
 
+def test_reused_theme_blocks_change_nothing(tmp_path):
+    """theme/main.html renders base.html's config and styles blocks once per base_url (BlockCache). A project
+    whose own main.html replaces ours gets every block rendered afresh: both sites must be byte-identical."""
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    cached = copy_bundled(tmp_path / "cached")
+    fresh = copy_bundled(tmp_path / "fresh")
+    config = fresh / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), encoding="utf-8")
+    (fresh / "overrides").mkdir()
+    (fresh / "overrides" / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    reused = {}
+    for project in (cached, fresh):
+        proc = mkdocs_build(project, "--verbose", env=env)
+        reused[project.name] = int(re.search(r"Theme blocks: \d+ rendered, reused (\d+) times", proc.stderr).group(1))
+    assert reused["fresh"] == 0 and reused["cached"] > 300
+    pages = sorted(p.relative_to(cached / "site") for p in (cached / "site").rglob("*.html"))
+    assert len(pages) > 200
+    for rel in pages:
+        assert (cached / "site" / rel).read_bytes() == (fresh / "site" / rel).read_bytes(), rel
+
+
 def test_generated_pages_are_not_written_into_content(bundled):
     project, _ = bundled
     assert not (project / "content" / "cases").exists()
