@@ -7,7 +7,7 @@ handful of matrix products. Ties break by あいうえお order, deterministical
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,8 +29,23 @@ BLOCK = 1024
 class Related:
     case: Case
     score: int
-    shared: tuple[tuple[str, tuple[str, ...]], ...]
-    """(what is shared, the shared values), e.g. (("形成の要因", ("危機感の共有",)),)."""
+    of: Case = field(compare=False, repr=False)
+    """The case whose related case this is (a page's memo key holds that case already)."""
+
+    @property
+    def shared(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(what is shared, the shared values), e.g. (("形成の要因", ("危機感の共有",)),).
+
+        Worked out when a page shows it, not with the ranking: a full build renders
+        most case pages in a forked child (render.PageRenderer.pages), so this runs there.
+        """
+        mine, theirs = features(self.of), features(self.case)
+        shared = []
+        for attr, label, _w in WEIGHTS:
+            common = tuple(v for v in mine[attr] if v in theirs[attr])
+            if common:
+                shared.append((label, common))
+        return tuple(shared)
 
 
 def features(case: Case) -> dict[str, tuple[str, ...]]:
@@ -56,10 +71,10 @@ def related_cases(cases: list[Case], top: int = TOP) -> dict[str, list[Related]]
         ranking = _rank(cases, feats, top)
         _last = (key, ranking)
     by_id = {c.id: c for c in cases}
-    return {cid: [Related(by_id[other], score, shared) for other, score, shared in items] for cid, items in ranking.items()}
+    return {cid: [Related(by_id[other], score, by_id[cid]) for other, score in items] for cid, items in ranking.items()}
 
 
-def _rank(cases: list[Case], feats: list[dict], top: int) -> dict[str, list[tuple[str, int, tuple]]]:
+def _rank(cases: list[Case], feats: list[dict], top: int) -> dict[str, list[tuple[str, int]]]:
     n = len(cases)
     if n < 2:
         return {c.id: [] for c in cases}
@@ -81,8 +96,7 @@ def _rank(cases: list[Case], feats: list[dict], top: int) -> dict[str, list[tupl
     rank = np.empty(n, dtype=np.float64)
     rank[order] = np.arange(n, dtype=np.float64)
     tiebreak = (n - rank) / (n + 1)  # in (0, 1): earlier in あいうえお order wins a tie
-    sets = [{attr: set(f[attr]) for attr, _l, _w in WEIGHTS} for f in feats]
-    out: dict[str, list[tuple[str, int, tuple]]] = {}
+    out: dict[str, list[tuple[str, int]]] = {}
     k = min(top, n - 1)
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
@@ -94,15 +108,5 @@ def _rank(cases: list[Case], feats: list[dict], top: int) -> dict[str, list[tupl
         top_scores = np.take_along_axis(scores, ranked, axis=1).round().astype(int).tolist()
         for r, (js, ss) in enumerate(zip(ranked.tolist(), top_scores)):
             i = start + r
-            out[cases[i].id] = [(cases[j].id, s, _shared(feats[i], sets[j])) for j, s in zip(js, ss) if s > 0]
+            out[cases[i].id] = [(cases[j].id, s) for j, s in zip(js, ss) if s > 0]
     return out
-
-
-def _shared(f: dict, g: dict) -> tuple:
-    """What a case whose features are ``f`` shares with one whose feature sets are ``g``."""
-    shared = []
-    for attr, label, _w in WEIGHTS:
-        common = tuple(v for v in f[attr] if v in g[attr])
-        if common:
-            shared.append((label, common))
-    return tuple(shared)
