@@ -25,10 +25,15 @@ from typing import Any, Callable
 _FAILED = object()
 
 
+def available() -> bool:
+    """Whether this machine can fork a child that pays: two cores and the ``fork`` start method."""
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def usable() -> bool:
-    """Whether forking can pay and is safe: two cores, ``fork`` available, and no other thread
+    """Whether forking now can pay and is safe: ``available()`` and no other thread running
     (``mkdocs serve`` runs a server; a thread holding a lock at the fork would leave it held in the child)."""
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return available() and threading.active_count() == 1
 
 
 @contextlib.contextmanager

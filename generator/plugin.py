@@ -222,7 +222,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return files
         self.deferred: dict[str, list[str]] = {}
-        self._files = files
         self._written_sources_skip = {f"cases/{i}.md" for i in self.book.dataset.narratives}
         narratives = self.book.dataset.narratives
         for case_id, path in narratives.items():
@@ -259,8 +258,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.indexer = SiteIndexer(self.binary, Path(config.site_dir), list(pages), self.config.search_part_pages)
         first = [pages[p] for p in self.indexer.order]
         rest = [f for f in files if f.dest_uri not in pages]
-        self._files = Files(first + rest)
-        return self._files
+        return Files(first + rest)
 
     on_files = CombinedEvent(_add_pages, _start_search)
 

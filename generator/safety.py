@@ -37,8 +37,6 @@ def link_problem(url: str, image: bool) -> str | None:
     return None
 
 
-
-
 class _RenderedCheck(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -162,9 +162,8 @@ class Text(FieldType):
 _TEXT = Text()
 """A plain string check, shared (Choice and Vocab start with it)."""
 
-_URL_FORBIDDEN = set("()[]{}<>\"'`\\|^")
 _URL_BAD = re.compile(r"[()\[\]{}<>\"'`\\|^\s\x00-\x1f]")
-"""Finds any character of _URL_FORBIDDEN, whitespace or a control character (most URLs have none)."""
+"""Characters a URL in a record may not hold as they are: brackets, quotes and the like, whitespace, control characters."""
 
 
 @dataclass
@@ -175,7 +174,7 @@ class Url(Text):
         scheme, sep, rest = value.partition(":")
         if not sep or scheme.lower() not in self.schemes or not rest.startswith("//") or len(rest) < 3:
             return w.error(node, field, f"URL は {' または '.join(s + '://' for s in self.schemes)} で始めてください: {value}")
-        bad = sorted({c for c in value if c in _URL_FORBIDDEN or c.isspace() or ord(c) < 0x20}) if _URL_BAD.search(value) else None
+        bad = sorted(set(_URL_BAD.findall(value)))
         if bad:
             shown = " ".join(dict.fromkeys("空白" if c.isspace() else "制御文字" if ord(c) < 0x20 else c for c in bad))
             return w.error(node, field, f"URL に使えない文字（{shown}）があります。括弧などは %28 %29 のように書き換えてください: {value}")

@@ -15,8 +15,10 @@ import json
 import logging
 import os
 import platform
+import queue
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,9 +122,6 @@ class SiteIndexer:
     """
 
     def __init__(self, binary: PagefindBinary, site_dir: Path, pages: list[str], part_pages: int = PART_PAGES):
-        import queue
-        import threading
-
         self.binary = binary
         self.site_dir = Path(site_dir)
         self.parts = deal(pages, part_pages)

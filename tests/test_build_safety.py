@@ -174,7 +174,7 @@ def test_a_failing_pagefind_fails_the_build_and_leaves_the_previous_site_untouch
     mkdocs_build(project)
     before = tree_hash(project / "site")
     proc = mkdocs_build(project, env={"PAGEFIND_BINARY_PATH": binary}, check=False)
-    assert proc.returncode != 0 and f"Pagefind（PAGEFIND_BINARY_PATH" in proc.stderr and message in proc.stderr
+    assert proc.returncode != 0 and "Pagefind（PAGEFIND_BINARY_PATH" in proc.stderr and message in proc.stderr
     assert "Traceback" not in proc.stderr
     assert tree_hash(project / "site") == before
     assert leftovers(project) == []

@@ -7,7 +7,6 @@ runs in a fresh interpreter, where it must actually start one.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -18,9 +17,7 @@ from generator import forked
 
 from .sitebuild import REPO
 
-pytestmark = pytest.mark.skipif(
-    (os.cpu_count() or 1) < 2 or "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="one core or no fork: the child is never used"
-)
+pytestmark = pytest.mark.skipif(not forked.available(), reason="one core or no fork: the child is never used")
 
 SETUP = """
 import os

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import textwrap
 import time
 
 import pytest
 
+from generator import forked
 from generator.errors import CaseError, DataError, Location
 from generator.model import STAGES
 from generator.prefectures import PREFECTURES
@@ -974,9 +974,7 @@ def _load_fresh(root, parallel_min: int, child: str = "normal") -> dict:
     return json.loads(proc.stdout)
 
 
-needs_split = pytest.mark.skipif(
-    (os.cpu_count() or 1) < 2 or "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="one core or no fork: the split is never used"
-)
+needs_split = pytest.mark.skipif(not forked.available(), reason="one core or no fork: the split is never used")
 
 
 @needs_split
