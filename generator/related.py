@@ -23,6 +23,8 @@ WEIGHTS = (
 """(case attribute, label shown on the page, weight): shared factors count most."""
 TOP = 5
 BLOCK = 1024
+EXACT32_LIMIT = 2**24
+"""float32 holds every integer below this exactly."""
 
 
 @dataclass(frozen=True)
@@ -87,26 +89,36 @@ def _rank(cases: list[Case], feats: list[dict], top: int) -> dict[str, list[tupl
                 rows.append(i)
                 cols.append(j)
                 weights.append(w)
-    x = np.zeros((n, max(len(columns), 1)), dtype=np.float32)
+    # One sortable number per pair: score * (n + 1) + tiebreak, where the tiebreak
+    # (n - position in あいうえお order, so earlier wins) is below n + 1. Scores
+    # are sums of small integer weights, so every step is exact in float32 while
+    # the keys stay below 2**24 (about 100,000 cases); past that, float64.
+    scale = n + 1
+    width = max(len(columns), 1)
+    exact32 = (max(w for *_x, w in WEIGHTS) * width + 1) * scale < EXACT32_LIMIT
+    dtype = np.float32 if exact32 else np.float64
+    x = np.zeros((n, width), dtype=dtype)
     x[rows, cols] = 1.0
-    col_weight = np.zeros(x.shape[1], dtype=np.float32)
+    col_weight = np.zeros(width, dtype=dtype)
     col_weight[cols] = weights
     xw = x * col_weight
     order = sorted(range(n), key=lambda i: (kana_key(cases[i].kana), cases[i].id))
-    rank = np.empty(n, dtype=np.float64)
-    rank[order] = np.arange(n, dtype=np.float64)
-    tiebreak = (n - rank) / (n + 1)  # in (0, 1): earlier in あいうえお order wins a tie
+    tiebreak = np.empty(n, dtype=dtype)
+    tiebreak[order] = np.arange(n, 0, -1, dtype=dtype)
     out: dict[str, list[tuple[str, int]]] = {}
     k = min(top, n - 1)
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
-        scores = (xw[start:stop] @ x.T).astype(np.float64)  # small integers: exact in float32
-        scores[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        keyed = np.where(scores > 0, scores + tiebreak, 0.0)
-        best = np.argpartition(-keyed, k - 1, axis=1)[:, :k]
-        ranked = np.take_along_axis(best, np.argsort(-np.take_along_axis(keyed, best, axis=1), axis=1), axis=1)
-        top_scores = np.take_along_axis(scores, ranked, axis=1).round().astype(int).tolist()
-        for r, (js, ss) in enumerate(zip(ranked.tolist(), top_scores)):
+        keys = xw[start:stop] @ x.T  # the weights two cases share
+        keys *= scale
+        keys += tiebreak
+        keys[np.arange(stop - start), np.arange(start, stop)] = 0.0  # a case is not related to itself
+        best = np.argpartition(keys, n - k, axis=1)[:, n - k :]
+        best_keys = np.take_along_axis(keys, best, axis=1)
+        order_in_row = np.argsort(-best_keys, axis=1)
+        ranked = np.take_along_axis(best, order_in_row, axis=1).tolist()
+        scores = (np.take_along_axis(best_keys, order_in_row, axis=1) // scale).astype(int).tolist()
+        for r, (js, ss) in enumerate(zip(ranked, scores)):
             i = start + r
             out[cases[i].id] = [(cases[j].id, s) for j, s in zip(js, ss) if s > 0]
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.model import Case, FactorNote, Source
 from generator.related import related_cases
 
@@ -72,3 +74,51 @@ def test_a_rebuild_reuses_the_ranking_only_while_no_feature_changed():
     moved = dataclasses.replace(c, formation_factors=(FactorNote("危機感の共有"),))
     third = related_cases([a, renamed, moved])
     assert [(r.case.id, r.score) for r in third["a"]] == [("b", 3), ("c", 3)]
+
+
+def _reference(cases, top=5):
+    """The ranking by its definition: a plain loop over every pair (fine for a few dozen cases)."""
+    from generator import kana_key
+    from generator.related import WEIGHTS, features
+
+    feats = {c.id: features(c) for c in cases}
+    out = {}
+    for a in cases:
+        scored = []
+        for b in cases:
+            if b is a:
+                continue
+            score = sum(w * len(set(feats[a.id][attr]) & set(feats[b.id][attr])) for attr, _l, w in WEIGHTS)
+            if score > 0:
+                scored.append((-score, kana_key(b.kana), b.id, score))
+        out[a.id] = [(cid, score) for _s, _k, cid, score in sorted(scored)[:top]]
+    return out
+
+
+@pytest.mark.parametrize("limit", [2**24, 0], ids=["float32", "float64"])
+def test_matches_the_pairwise_definition_across_blocks(monkeypatch, limit):
+    """Synthetic cases with many ties, ranked in row blocks of 7, in float32 and in float64 keys."""
+    import random
+
+    from generator import related
+
+    monkeypatch.setattr(related, "BLOCK", 7)
+    monkeypatch.setattr(related, "EXACT32_LIMIT", limit)
+    related._last = None
+    rnd = random.Random(6)
+    kana = "あいうえおかきくけこさしすせそたちつてと"
+    pick = lambda pool, k: rnd.sample(pool, rnd.randint(0, k))  # noqa: E731
+    cases = [
+        make(
+            f"c{i:02d}",
+            rnd.choice(kana) + rnd.choice(kana),
+            formation=pick(["危機感の共有", "ワークショップ", "行政の支援"], 2),
+            sustain=pick(["法人化", "人材育成"], 1),
+            issues=pick(["高齢化", "人口減少", "空き家"], 2),
+            acts=pick(["防災", "配食", "祭り・伝統行事", "買い物支援"], 3),
+        )
+        for i in range(40)
+    ]
+    got = {cid: [(r.case.id, r.score) for r in rel] for cid, rel in related_cases(cases).items()}
+    assert got == _reference(cases)
+    related._last = None
