@@ -41,11 +41,10 @@ class _Loader(_Parser):  # type: ignore[misc, valid-type]
     third of compose time was spent resolving).
     """
 
-    def descend_resolver(self, current_node, current_index):
-        pass
-
-    def ascend_resolver(self):
-        pass
+    # Called for every node; built-ins that take the same arguments and do nothing
+    # cost less than Python methods: {}.get(node, index) and int().
+    descend_resolver = {}.get
+    ascend_resolver = int
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
@@ -139,6 +138,7 @@ class Places:
         self.root = root
         self.real_root = os.path.realpath(root) if root is not None else None
         self._folders: dict[str, tuple[str, str]] = {}
+        self._links: dict[str, set[str] | None] = {}
 
     def _folder(self, folder: str) -> tuple[str, str]:
         hit = self._folders.get(folder)
@@ -148,16 +148,28 @@ class Places:
             hit = self._folders[folder] = (real, "" if shown == "." else shown + "/")
         return hit
 
+    def _is_link(self, folder: str, base: str) -> bool:
+        """Whether ``folder/base`` is a symbolic link, from one directory read per folder (not one lstat per file)."""
+        if folder not in self._links:
+            try:
+                with os.scandir(folder) as entries:
+                    self._links[folder] = {e.name for e in entries if e.is_symlink()}
+            except OSError:
+                self._links[folder] = None
+        links = self._links[folder]
+        return os.path.islink(folder + "/" + base) if links is None else base in links
+
     def inside(self, path: Path) -> bool:
         """True when ``path``, with links resolved, lies inside the root (always, without a root)."""
         if self.real_root is None:
             return True
         name = str(path)
-        if os.path.islink(name):
+        folder, _, base = name.rpartition("/")
+        folder = folder or "."
+        if self._is_link(folder, base):
             real = os.path.realpath(name)
         else:
-            folder, _, base = name.rpartition("/")
-            real = self._folder(folder or ".")[0] + "/" + base
+            real = self._folder(folder)[0] + "/" + base
         return real == self.real_root or real.startswith(self.real_root.rstrip("/") + "/")
 
     def display(self, path: Path) -> str:
@@ -166,24 +178,44 @@ class Places:
         return self._folder(folder or ".")[1] + base
 
 
+def _read_bytes(path) -> tuple[bytes, int]:
+    """(the file's bytes, its size); only the first ``MAX_FILE_BYTES + 1`` bytes of a larger file.
+
+    Plain descriptor calls: an ``open()`` file object costs more than reading
+    a record file, and this runs once per file.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        raw = os.read(fd, min(size, MAX_FILE_BYTES) + 1)  # one byte more shows a file that grew since fstat
+        if len(raw) == size:
+            return raw, size  # the usual case: all of it, and nothing more
+        chunks, total = [raw], len(raw)
+        while raw and total <= MAX_FILE_BYTES:  # a short read, or a file that grew: read on to the end or the limit
+            raw = os.read(fd, 1 << 20)
+            chunks.append(raw)
+            total += len(raw)
+        return b"".join(chunks), max(size, total)
+    finally:
+        os.close(fd)
+
+
 def read_document(path: Path, root: Path | None, errors: list[CaseError], display: str | None = None) -> Document:
     """Read and compose one YAML file; problems are appended to ``errors``."""
     if display is None:
         display = display_path(path, root)
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            # read(n) would allocate n bytes first (a 32 MB buffer per file); read() sizes itself by fstat.
-            raw = f.read() if size <= MAX_FILE_BYTES else b""
-            size = max(size, len(raw))  # it may have grown while we read it
-            if size > MAX_FILE_BYTES:
-                errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。"))
-                return Document(path, display, None)
+        raw, size = _read_bytes(path)
+        if size > MAX_FILE_BYTES:
+            errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。"))
+            return Document(path, display, None)
     except OSError as exc:
         errors.append(CaseError(Location(display), "", f"ファイルを読めません（{exc.strerror}）。"))
         return Document(path, display, None)
+    if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (the "utf-8-sig" codec is slower than this)
+        raw = raw[3:]
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n")
         errors.append(CaseError(Location(display, line), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))

@@ -609,6 +609,41 @@ def test_bom_and_crlf_accepted(project, errors_of, valid):
     assert (err.location.line + 1, err.location.column + 1, err.field) == (3, 7, "kana")
 
 
+def test_link_leading_out_of_the_project_is_refused(project, errors_of, valid, tmp_path):
+    """A record file that is a symbolic link to a file outside the project is not read; one inside is."""
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(valid, encoding="utf-8")
+    root = project({})
+    (root / "data" / "cases" / "x.yaml").symlink_to(outside)
+    err = only(errors_of(root))
+    assert str(err) == f"{X}:1:1: プロジェクトの外を指すファイル（リンク）は読み込めません。"
+    inner = project({})
+    (inner / "drafts").mkdir()
+    (inner / "drafts" / "x.yaml").write_text(valid, encoding="utf-8")
+    (inner / "data" / "cases" / "x.yaml").symlink_to(inner / "drafts" / "x.yaml")
+    assert errors_of(inner) == []
+
+
+def test_oversized_file_is_refused_with_its_size(project, errors_of, valid, monkeypatch):
+    from generator import loader
+
+    padded = valid + "# " + "あ" * 8000 + "\n"  # larger than the vocabulary file, which has the same limit
+    size = len(padded.encode("utf-8"))
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", size)
+    assert errors_of(project({"x.yaml": padded})) == []  # exactly at the limit: read whole
+    bigger = padded + "#\n"
+    err = only(errors_of(project({"x.yaml": bigger})))
+    grown = len(bigger.encode("utf-8"))
+    assert str(err) == f"{X}:1:1: ファイルが大きすぎます（{grown:,} バイト、上限 {size:,} バイト）。"
+
+
+def test_unreadable_entry_is_named(project, errors_of):
+    root = project({})
+    (root / "data" / "cases" / "x.yaml").mkdir()
+    err = only(errors_of(root))
+    assert str(err).startswith(f"{X}:1:1: ファイルを読めません（")
+
+
 def test_empty_file(check):
     err = only(check(""))
     assert str(err) == f"{X}:1:1: ファイルが空です。事例を1件書くか、ファイルを消してください。"
