@@ -29,6 +29,7 @@ from .history import last_commit_epoch, last_updated
 from .output import AtomicSite, strict_warnings
 from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
+from .mdquick import QuickInlineExtension
 from .render import MARKER, PageRenderer, defer_html, relative_url, restore_html
 from .safety import protect_external_links, sanitize
 from .search import PART_PAGES, SearchIndexError, SiteIndexer, find_binary
@@ -189,6 +190,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for ext in ("attr_list", "admonition", "tables", "toc"):
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
+        if not any(isinstance(ext, QuickInlineExtension) for ext in config.markdown_extensions):
+            config.markdown_extensions.append(QuickInlineExtension())
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if JS not in config.extra_javascript:
