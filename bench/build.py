@@ -13,7 +13,10 @@ see bench/synthetic.py; the bundled content, glossary and national figures):
   baseline      plain `mkdocs build` (no casebook plugin, same theme and
                 extensions) of the same pages exported with `casebook export-docs`
 
-Builds run in turns. It prints medians, the plugin's overhead as build-nosearch / baseline, peak
+Builds run in turns. A build's time ends when the command returns, with the new
+site in place; the previous site is then removed by a background process
+(output.remove_in_background), which the benchmark waits for, untimed, before
+the next build. It prints medians, the plugin's overhead as build-nosearch / baseline, peak
 memory (of the largest process, GNU time; and of the whole process tree at any
 moment, sampled from /proc), the site's size (with its search index) and one case page's HTML size, and writes
 bench/results/build.json.
@@ -95,6 +98,14 @@ def timed_command(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int, int
     return wall, peak, tree_peak
 
 
+def wait_for_removals(project: Path, limit: float = 300.0) -> None:
+    """Wait, untimed, until the previous site's background removal (output.remove_in_background) has ended,
+    so that it takes no time from the next timed build."""
+    deadline = time.monotonic() + limit
+    while any(project.glob(".site.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def tree_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -143,6 +154,7 @@ def run(n: int, runs: int) -> dict:
         for _ in range(runs):
             for name, cmd in builds.items():
                 measured[name].append(timed_command(cmd, project, env))
+                wait_for_removals(project)
         for name, runs_of in measured.items():
             out[f"{name}_s"] = round(statistics.median(w for w, _, _ in runs_of), 2)
             out[f"{name}_peak_mib"] = round(max(p for _, p, _ in runs_of) / 1024, 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -26,11 +28,39 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+_REMOVE = "import shutil, sys\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, ignore_errors=True)\n"
+
+
+def remove_in_background(paths: list[Path]) -> None:
+    """Remove folders from a detached process, so that the command returns while their files go.
+
+    Removing the previous site of 5,000 cases (about 20,000 files) took 2 s
+    at the end of every rebuild. If no process can be started, they are
+    removed here.
+    """
+    if not paths:
+        return
+    try:
+        subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _REMOVE, *map(str, paths)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+            start_new_session=os.name == "posix",  # not stopped by a Ctrl-C meant for the build
+        )
+    except OSError:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 class AtomicSite:
     """Build into a staging folder beside ``site/``, then swap it in with two renames.
 
     A failed build (bad data, a strict-mode warning, a crash) leaves the
-    previous ``site/`` exactly as it was.
+    previous ``site/`` exactly as it was. After a good one, the previous
+    site is renamed out of the way and removed in the background
+    (``remove_in_background``), with any that an earlier removal left.
     """
 
     def __init__(self, target: Path):
@@ -46,7 +76,7 @@ class AtomicSite:
         if self.target.exists():
             os.replace(self.target, self.old)
         os.replace(self.staging, self.target)
-        shutil.rmtree(self.old, ignore_errors=True)
+        remove_in_background(sorted(self.target.parent.glob(f".{self.target.name}.old-*")))
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -6,6 +6,7 @@ import hashlib
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.links import check_site
+from generator.output import AtomicSite
 
 from .sitebuild import copy_bundled, mkdocs_build, pagefind_env
 
@@ -26,8 +28,44 @@ def tree_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
-def leftovers(project: Path) -> list[str]:
-    return sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
+def leftovers(project: Path, wait: float = 60.0) -> list[str]:
+    """Folders a build left beside ``site/``, once the previous site's background removal has had time to end."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
+        if not any(".old-" in name for name in found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def test_previous_site_is_removed_after_the_swap(tmp_path):
+    """The swap renames the previous site away; it, and any an earlier removal left, go in the background."""
+    root = tmp_path / "p"
+    (root / "site").mkdir(parents=True)
+    (root / "site" / "old.html").write_text("old", encoding="utf-8")
+    (root / ".site.old-999999").mkdir()  # left by a removal that was stopped
+    (root / ".site.old-999999" / "x").write_text("x", encoding="utf-8")
+    swap = AtomicSite(root / "site")
+    swap.staging.mkdir()
+    (swap.staging / "new.html").write_text("new", encoding="utf-8")
+    swap.commit()
+    assert [p.name for p in (root / "site").iterdir()] == ["new.html"]  # in place when commit returns
+    assert leftovers(root) == []
+
+
+def test_previous_site_is_removed_here_when_no_process_starts(tmp_path, monkeypatch):
+    from generator import output
+
+    def refuse(*args, **kwargs):
+        raise OSError("no process slot")
+
+    monkeypatch.setattr(output.subprocess, "Popen", refuse)
+    root = tmp_path / "p"
+    (root / "site").mkdir(parents=True)
+    swap = AtomicSite(root / "site")
+    swap.staging.mkdir()
+    swap.commit()
+    assert leftovers(root, wait=0) == []
 
 
 def test_failed_validation_leaves_the_previous_site_untouched(tmp_path):
