@@ -93,6 +93,35 @@ def _default_nav(docs_dir: Path) -> list:
     return nav
 
 
+class LazyPage(File):
+    """A generated page whose Markdown is made when MkDocs first reads it (``PageRenderer.sources``).
+
+    MkDocs reads a generated file's content from ``File._content``; here that
+    is a property that calls ``make`` once, on first use. So a full build
+    starts converting pages right after ``on_files`` instead of after every
+    page is rendered, and the first part of the search index starts sooner.
+    """
+
+    casebook_later = False
+    """Rendered by a forked child: MkDocs is given these pages last in each search part."""
+
+    @classmethod
+    def lazy(cls, config, src_uri: str, make, later: bool = False) -> "LazyPage":
+        page = cls.generated(config, src_uri, content="")
+        page._made, page._make, page.casebook_later = None, make, later
+        return page
+
+    @property
+    def _content(self):
+        if self._made is None and self._make is not None:
+            self._made, self._make = self._make(), None
+        return self._made
+
+    @_content.setter
+    def _content(self, value):
+        self._made, self._make = value, None
+
+
 class MemoryBytecodeCache(BytecodeCache):
     """Compiled theme templates kept by the plugin: MkDocs makes a new Jinja environment for every
     build, so each ``mkdocs serve`` rebuild compiled Material's templates again (a tenth of a
@@ -231,8 +260,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             existing = files.get_file_from_path(f"cases/{case_id}.md")
             if existing is not None:
                 files.remove(existing)
-        for path, markdown in self.renderer.pages():
-            self._add(files, config, path, markdown)
+        if self._incremental:  # serve --dirty: every page now, to compare with what was built
+            for path, markdown in self.renderer.pages():
+                self._add(files, config, path, markdown)
+        else:
+            for path, make, later in self.renderer.sources():
+                self._add_lazy(files, config, path, make, later)
         if self._incremental:
             for file in files.documentation_pages():
                 if file.abs_src_path and file.src_uri not in self._written_sources_skip:
@@ -259,7 +292,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return files
         pages = {f.dest_uri: f for f in files.documentation_pages() if not self._unsearched(f.src_uri)}
         self.indexer = SiteIndexer(self.binary, Path(config.site_dir), list(pages), self.config.search_part_pages)
-        first = [pages[p] for p in self.indexer.order]
+        # Part by part; in a part, the pages a forked child renders last, so that its share has arrived.
+        part_of = self.indexer.part_of
+        first = sorted((pages[p] for p in self.indexer.order), key=lambda f: (part_of[f.dest_uri], getattr(f, "casebook_later", False)))
         rest = [f for f in files if f.dest_uri not in pages]
         return Files(first + rest)
 
@@ -283,6 +318,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self._incremental:
             self._rebuild_only_if_changed(file, hash((markdown, tuple(blocks))))
         files.append(file)
+
+    def _add_lazy(self, files: Files, config, path: str, make, later: bool) -> None:
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            files.remove(existing)
+
+        def markdown() -> str:
+            text, blocks = defer_html(make(), self._token)
+            if blocks:
+                self.deferred[path] = blocks
+            return text
+
+        files.append(LazyPage.lazy(config, path, markdown, later))
 
     def _rebuild_only_if_changed(self, file: File, digest: int) -> None:
         """In ``serve --dirty``, a page whose Markdown is what its HTML was built from is not built again.

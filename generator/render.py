@@ -11,9 +11,10 @@ import html
 import json
 import posixpath
 import re
+import functools
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 from markupsafe import Markup
@@ -210,6 +211,19 @@ def restore_html(html_text: str, blocks: list[str], token: str) -> str:
     return re.sub(rf"<p>{token}x(\d+)</p>", lambda m: blocks[int(m.group(1))], html_text)
 
 
+class _Share:
+    """The pages a forked child renders, received at the first call of ``page``."""
+
+    def __init__(self, child: forked.Forked):
+        self.child = child
+        self.pages: list[str] | None = None
+
+    def page(self, i: int) -> str:
+        if self.pages is None:
+            self.pages = self.child.result()
+        return self.pages[i]
+
+
 class PageRenderer:
     """Renders every generated page of a ``Casebook``."""
 
@@ -290,23 +304,33 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:
-        """Every generated page as (docs-relative path, Markdown).
+        """Every generated page as (docs-relative path, Markdown), rendered in turn (see ``sources``)."""
+        for path, make, _later in self.sources():
+            yield path, make()
 
-        A full build at many cases renders the last ``CHILD_SHARE`` of the case
-        pages in a forked child (``forked.Forked``) while this process renders
-        the others and the index pages; they come last.
+    def sources(self) -> Iterator[tuple[str, Callable[[], str], bool]]:
+        """Every generated page as (path, a function returning its Markdown, whether a forked child renders it).
+
+        A case page is rendered when its function is called; a full build
+        calls it when MkDocs reads the page (plugin.LazyPage), so MkDocs
+        converts the first pages while the rest are still to be rendered.
+        Index pages are rendered here, as they are yielded. At many cases,
+        a forked child (``forked.Forked``) renders the last ``CHILD_SHARE`` of
+        the case pages from the start; they come last, and the first call of
+        one of them waits for the child's whole share.
         """
         cases = self.book.cases
         split = len(cases)
         if self.memo is None and len(cases) >= FORK_MIN and forked.usable():
             split -= int(len(cases) * CHILD_SHARE)
-        later = forked.Forked(self._case_pages, cases[split:]) if split < len(cases) else None
+        later = _Share(forked.Forked(self._case_pages, cases[split:])) if split < len(cases) else None
         for case in cases[:split]:
-            yield self.case_path(case.id), self._case(case)
-        yield from self._index_pages()
+            yield self.case_path(case.id), functools.partial(self._case, case), False
+        for path, markdown in self._index_pages():
+            yield path, functools.partial(str, markdown), False
         if later is not None:
-            for case, markdown in zip(cases[split:], later.result(), strict=True):
-                yield self.case_path(case.id), markdown
+            for i, case in enumerate(cases[split:]):
+                yield self.case_path(case.id), functools.partial(later.page, i), True
 
     def _case_pages(self, cases) -> list[str]:
         return [self._case(case) for case in cases]

@@ -99,3 +99,29 @@ def test_rendering_split_over_a_child_gives_the_same_pages():
         assert sorted(split) == sorted(alone) and len(alone) > 100
         assert len({path for path, _ in split}) == len(split)
     """)
+
+
+def test_pages_rendered_when_asked_give_the_same_pages():
+    """sources(): case pages are rendered only when their function is called, the child's share arrives on first need."""
+    run_fresh("""
+        from pathlib import Path
+        book = build_casebook(load_dataset(Path("."), content_dir=Path("content")))
+        render.FORK_MIN = 10**9
+        alone = dict(PageRenderer(book).pages())
+        render.FORK_MIN = 1
+        rendered = []
+        real_case = PageRenderer._case
+
+        def counting(self, case):
+            rendered.append(case.id)
+            return real_case(self, case)
+
+        PageRenderer._case = counting
+        sources = list(PageRenderer(book).sources())
+        assert rendered == [], "no case page is rendered before it is asked for"
+        later = [path for path, _make, from_child in sources if from_child]
+        assert later and all(not c for _p, _m, c in sources[: len(sources) - len(later)]), "the child's pages come last"
+        lazy = {path: make() for path, make, _ in reversed(sources)}  # the child's pages asked for first
+        assert lazy == alone
+        assert len(rendered) == len(book.cases) - len(later)  # this process rendered only its own share
+    """)
