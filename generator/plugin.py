@@ -104,6 +104,8 @@ class LazyPage(File):
 
     casebook_later = False
     """Rendered by a forked child: MkDocs is given these pages last in each search part."""
+    _made: str | bytes | None = None
+    _make = None
 
     @classmethod
     def lazy(cls, config, src_uri: str, make, later: bool = False) -> "LazyPage":
