@@ -54,6 +54,8 @@ class Forked:
         self.args = args
         self.child = None
         self.reader = None
+        self._done = False
+        self._value: Any = None
         if usable():
             ctx = multiprocessing.get_context("fork")
             self.reader, writer = ctx.Pipe(duplex=False)
@@ -66,6 +68,12 @@ class Forked:
             writer.close()
 
     def result(self) -> Any:
+        """``fn(*args)``, from the child or computed here; asked again, the same object."""
+        if not self._done:
+            self._value, self._done = self._receive(), True
+        return self._value
+
+    def _receive(self) -> Any:
         if self.child is None:
             return self.fn(*self.args)
         value = _FAILED

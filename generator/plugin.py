@@ -258,17 +258,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.deferred: dict[str, list[str]] = {}
         self._written_sources_skip = {f"cases/{i}.md" for i in self.book.dataset.narratives}
         narratives = self.book.dataset.narratives
-        for case_id, path in narratives.items():
-            existing = files.get_file_from_path(f"cases/{case_id}.md")
-            if existing is not None:
-                files.remove(existing)
-        if self._incremental:  # serve --dirty: every page now, to compare with what was built
-            for path, markdown in self.renderer.pages():
-                self._add(files, config, path, markdown)
-        else:
+        for case_id in narratives:
+            self._drop(files, f"cases/{case_id}.md")
+        if not self._incremental:
             for path, make, later in self.renderer.sources():
                 self._add_lazy(files, config, path, make, later)
-        if self._incremental:
+        else:  # serve --dirty: every page now, to compare with what was built
+            for path, markdown in self.renderer.pages():
+                self._add(files, config, path, markdown)
             for file in files.documentation_pages():
                 if file.abs_src_path and file.src_uri not in self._written_sources_skip:
                     text = Path(file.abs_src_path).read_text(encoding="utf-8")
@@ -302,10 +299,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     on_files = CombinedEvent(_add_pages, _start_search)
 
-    def _add(self, files: Files, config, path: str, markdown: str) -> None:
+    @staticmethod
+    def _drop(files: Files, path: str) -> None:
+        """Remove the file at ``path``, if any (the generated page takes its place)."""
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
+
+    def _add(self, files: Files, config, path: str, markdown: str) -> None:
+        self._drop(files, path)
         prev = self._deferred_memo.get(path)
         if prev is not None and prev[0] == markdown:  # serve: the memoised Markdown, the same string object
             markdown, blocks = prev[1], prev[2]
@@ -322,9 +324,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         files.append(file)
 
     def _add_lazy(self, files: Files, config, path: str, make, later: bool) -> None:
-        existing = files.get_file_from_path(path)
-        if existing is not None:
-            files.remove(existing)
+        self._drop(files, path)
 
         def markdown() -> str:
             text, blocks = defer_html(make(), self._token)

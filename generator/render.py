@@ -11,8 +11,7 @@ import html
 import json
 import posixpath
 import re
-import functools
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -211,17 +210,8 @@ def restore_html(html_text: str, blocks: list[str], token: str) -> str:
     return re.sub(rf"<p>{token}x(\d+)</p>", lambda m: blocks[int(m.group(1))], html_text)
 
 
-class _Share:
-    """The pages a forked child renders, received at the first call of ``page``."""
-
-    def __init__(self, child: forked.Forked):
-        self.child = child
-        self.pages: list[str] | None = None
-
-    def page(self, i: int) -> str:
-        if self.pages is None:
-            self.pages = self.child.result()
-        return self.pages[i]
+def _from_child(child: forked.Forked, i: int) -> str:
+    return child.result()[i]
 
 
 class PageRenderer:
@@ -323,14 +313,14 @@ class PageRenderer:
         split = len(cases)
         if self.memo is None and len(cases) >= FORK_MIN and forked.usable():
             split -= int(len(cases) * CHILD_SHARE)
-        later = _Share(forked.Forked(self._case_pages, cases[split:])) if split < len(cases) else None
+        later = forked.Forked(self._case_pages, cases[split:]) if split < len(cases) else None
         for case in cases[:split]:
-            yield self.case_path(case.id), functools.partial(self._case, case), False
+            yield self.case_path(case.id), partial(self._case, case), False
         for path, markdown in self._index_pages():
-            yield path, functools.partial(str, markdown), False
+            yield path, partial(str, markdown), False
         if later is not None:
             for i, case in enumerate(cases[split:]):
-                yield self.case_path(case.id), functools.partial(later.page, i), True
+                yield self.case_path(case.id), partial(_from_child, later, i), True
 
     def _case_pages(self, cases) -> list[str]:
         return [self._case(case) for case in cases]

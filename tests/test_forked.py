@@ -45,6 +45,7 @@ def test_the_child_computes_the_result():
         assert later.child is not None
         assert later.result() == [0, 1, 4, 9, 16]
         assert later.child.exitcode == 0
+        assert later.result() is later.result()  # received once; asked again, the same list
     """)
 
 
