@@ -2,7 +2,10 @@
 
 ``Forked(fn, *args)`` starts a child process (``fork``: it inherits
 everything, nothing is pickled on the way in) that computes ``fn(*args)``
-and sends the result back pickled; ``result()`` returns it. Meanwhile this
+and sends the result back pickled; ``result()`` returns it. The pickle is
+written into an anonymous shared mapping made before the fork, and the pipe
+carries only its length: the rendered pages of a 5,000-case build (35 MiB)
+took 0.10–0.17 s to pass through the pipe itself, in 64 KiB steps. Meanwhile this
 process does its own share. If the child cannot be used (no ``fork`` on
 this platform, one core, other threads running) or fails in any way,
 ``result()`` computes ``fn(*args)`` here: the answer never depends on the
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -23,6 +27,10 @@ import threading
 from typing import Any, Callable
 
 _FAILED = object()
+SHARED_BYTES = 1 << 29
+"""Size of the shared mapping for a result: only the pages written take memory. A larger result goes through the pipe."""
+_IN_PIPE = b"p"
+_IN_MAP = b"m"
 
 
 def available() -> bool:
@@ -54,17 +62,23 @@ class Forked:
         self.args = args
         self.child = None
         self.reader = None
+        self.shared: mmap.mmap | None = None
         self._done = False
         self._value: Any = None
         if usable():
             ctx = multiprocessing.get_context("fork")
+            try:
+                self.shared = mmap.mmap(-1, SHARED_BYTES)
+            except (OSError, ValueError):  # no room to map: the pipe alone will do
+                self.shared = None
             self.reader, writer = ctx.Pipe(duplex=False)
-            self.child = ctx.Process(target=_child, args=(fn, args, writer), daemon=True)
+            self.child = ctx.Process(target=_child, args=(fn, args, writer, self.shared), daemon=True)
             try:
                 self.child.start()
             except OSError:  # no memory or process slot for a child: do it here
                 self.child = None
                 self.reader.close()
+                self._unmap()
             writer.close()
 
     def result(self) -> Any:
@@ -78,21 +92,41 @@ class Forked:
             return self.fn(*self.args)
         value = _FAILED
         try:
-            data = self.reader.recv_bytes()
+            message = self.reader.recv_bytes()
+            kind, data = message[:1], message[1:]
             with gc_paused():  # collecting while unpickling would double its time
-                value = pickle.loads(data)
+                if kind == _IN_MAP and self.shared is not None:
+                    with memoryview(self.shared) as view:
+                        value = pickle.loads(view[: int(data)])
+                elif kind == _IN_PIPE:
+                    value = pickle.loads(data)
         except (EOFError, OSError, pickle.UnpicklingError, ValueError):
             pass
         finally:
             self.reader.close()
             self.child.join()
+            self._unmap()
         if value is _FAILED or self.child.exitcode != 0:
             return self.fn(*self.args)
         return value
 
+    def _unmap(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
+            self.shared = None
 
-def _child(fn: Callable[..., Any], args: tuple, conn) -> None:
+
+def _child(fn: Callable[..., Any], args: tuple, conn, shared: mmap.mmap | None = None) -> None:
     try:
-        conn.send_bytes(pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL))
+        value = fn(*args)
+        if shared is not None:
+            try:
+                pickle.dump(value, shared, protocol=pickle.HIGHEST_PROTOCOL)  # in frames, straight into the mapping
+            except ValueError:  # larger than the mapping
+                pass
+            else:
+                conn.send_bytes(_IN_MAP + str(shared.tell()).encode())
+                return
+        conn.send_bytes(_IN_PIPE + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         conn.close()

@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 from . import kana_key
 from .model import KIND_SLUGS, KINDS, STAGE_SLUGS, STAGES, STRUCTURE_SLUGS, STRUCTURES, Case, Vocabulary
 from .prefectures import PREFECTURES, REGIONS
-from .related import Related, related_cases
+from .related import RelatedCases, related_cases
 from .validate import Dataset
 
 
@@ -145,7 +145,8 @@ class Casebook:
     cases: list[Case]
     """Published cases in あいうえお order."""
     facets: dict[str, Facet]
-    related: dict[str, list[Related]]
+    related: RelatedCases
+    """Case id → its related cases (a mapping that ranks them when first asked for)."""
     by_id: dict[str, Case]
     regions = REGIONS
 

@@ -3,13 +3,21 @@
 Scores are a sparse-feature dot product (``X·W·Xᵀ``) computed with numpy in
 row blocks, so there is no all-pairs Python loop: at 5,000 cases this is a
 handful of matrix products. Ties break by あいうえお order, deterministically.
+Blocks are ranked when a page first asks for one of their rows (``RelatedCases``).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
+if "numpy" not in sys.modules:
+    # One BLAS thread: blocks are ranked while pages render, here and in a forked child, and
+    # OpenBLAS's second thread, which spins while it waits for work, took a core from them.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy as np  # noqa: E402
 
 from . import kana_key
 from .model import Case
@@ -33,6 +41,9 @@ class Related:
     score: int
     of: Case = field(compare=False, repr=False)
     """The case whose related case this is (a page's memo key holds that case already)."""
+    mine: dict = field(compare=False, repr=False, default_factory=dict)
+    theirs: dict = field(compare=False, repr=False, default_factory=dict)
+    """``features`` of ``of`` and of ``case``, computed once per case by ``related_cases``."""
 
     @property
     def shared(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -41,7 +52,7 @@ class Related:
         Worked out when a page shows it, not with the ranking: a full build renders
         most case pages in a forked child (render.PageRenderer.pages), so this runs there.
         """
-        mine, theirs = features(self.of), features(self.case)
+        mine, theirs = self.mine or features(self.of), self.theirs or features(self.case)
         shared = []
         for attr, label, _w in WEIGHTS:
             common = tuple(v for v in mine[attr] if v in theirs[attr])
@@ -59,66 +70,122 @@ def features(case: Case) -> dict[str, tuple[str, ...]]:
 
 
 _last: tuple[tuple, dict] | None = None
-"""The previous ranking and what it was computed from: a rebuild in which no case's features changed reuses it."""
+"""The previous features and the rows ranked from them (case id → [(id, score)]): a rebuild
+in which no case's features changed reuses them (``mkdocs serve``)."""
 
 
-def related_cases(cases: list[Case], top: int = TOP) -> dict[str, list[Related]]:
-    """Each case's ``top`` related cases, best first."""
+def related_cases(cases: list[Case], top: int = TOP) -> "RelatedCases":
+    """Each case's ``top`` related cases, best first (ranked when first asked for: see ``RelatedCases``)."""
     global _last
     feats = [features(c) for c in cases]
     key = (top, tuple((c.id, c.kana, tuple(f.values())) for c, f in zip(cases, feats)))
-    if _last is not None and _last[0] == key:  # mkdocs serve after an edit that changed no feature
-        ranking = _last[1]
-    else:
-        ranking = _rank(cases, feats, top)
-        _last = (key, ranking)
-    by_id = {c.id: c for c in cases}
-    return {cid: [Related(by_id[other], score, by_id[cid]) for other, score in items] for cid, items in ranking.items()}
+    if _last is None or _last[0] != key:
+        _last = (key, {})
+    return RelatedCases(cases, feats, top, _last[1])
 
 
-def _rank(cases: list[Case], feats: list[dict], top: int) -> dict[str, list[tuple[str, int]]]:
-    n = len(cases)
-    if n < 2:
-        return {c.id: [] for c in cases}
-    columns: dict[tuple[str, str], int] = {}
-    rows, cols, weights = [], [], []
-    for i, f in enumerate(feats):
-        for attr, _label, w in WEIGHTS:
-            for v in f[attr]:
-                j = columns.setdefault((attr, v), len(columns))
-                rows.append(i)
-                cols.append(j)
-                weights.append(w)
-    # One sortable number per pair: score * (n + 1) + tiebreak, where the tiebreak
-    # (n - position in あいうえお order, so earlier wins) is below n + 1. Scores
-    # are sums of small integer weights, so every step is exact in float32 while
-    # the keys stay below 2**24 (about 100,000 cases); past that, float64.
-    scale = n + 1
-    width = max(len(columns), 1)
-    exact32 = (max(w for *_x, w in WEIGHTS) * width + 1) * scale < EXACT32_LIMIT
-    dtype = np.float32 if exact32 else np.float64
-    x = np.zeros((n, width), dtype=dtype)
-    x[rows, cols] = 1.0
-    col_weight = np.zeros(width, dtype=dtype)
-    col_weight[cols] = weights
-    xw = x * col_weight
-    order = sorted(range(n), key=lambda i: (kana_key(cases[i].kana), cases[i].id))
-    tiebreak = np.empty(n, dtype=dtype)
-    tiebreak[order] = np.arange(n, 0, -1, dtype=dtype)
-    out: dict[str, list[tuple[str, int]]] = {}
-    k = min(top, n - 1)
-    for start in range(0, n, BLOCK):
-        stop = min(start + BLOCK, n)
-        keys = xw[start:stop] @ x.T  # the weights two cases share
+class RelatedCases(Mapping):
+    """Case id → its related cases, ranked in blocks of rows when a row is first asked for.
+
+    Case pages ask in their order, so a build's first pages need only the
+    first block, and a forked child (render.PageRenderer.sources) ranks the
+    rows of the pages it renders while this process ranks its own: the
+    ranking is split over both cores without being computed twice.
+    ``split_at(i)`` keeps blocks from crossing row ``i``.
+    """
+
+    def __init__(self, cases: list[Case], feats: list[dict], top: int, ranked: dict[str, list[tuple[str, int]]]):
+        self.cases = cases
+        self.feats = feats
+        self.top = top
+        self.row = {c.id: i for i, c in enumerate(cases)}
+        self.ranked = ranked
+        """Rows ranked so far: case id → [(related id, score)] (shared with ``_last``)."""
+        self._related: dict[str, list[Related]] = {}
+        self._bounds: set[int] = set()
+        self._ranker: _Ranker | None = None
+
+    def split_at(self, row: int) -> None:
+        self._bounds.add(row)
+
+    def prepare(self) -> None:
+        """Build the feature matrix now (before a fork: the child inherits it instead of building its own)."""
+        if self._ranker is None and any(c.id not in self.ranked for c in self.cases):
+            self._ranker = _Ranker(self.cases, self.feats, self.top)
+
+    def __getitem__(self, case_id: str) -> list[Related]:
+        hit = self._related.get(case_id)
+        if hit is not None:
+            return hit
+        i = self.row[case_id]  # KeyError for an unknown id, as a dict
+        if case_id not in self.ranked:
+            self.prepare()
+            stop = min(i + BLOCK, len(self.cases), *(b for b in self._bounds if b > i))
+            while stop > i + 1 and self.cases[stop - 1].id in self.ranked:
+                stop -= 1
+            self.ranked.update(self._ranker.rank(i, stop))
+        cases, feats, row = self.cases, self.feats, self.row
+        of, mine = cases[i], feats[i]
+        out = self._related[case_id] = [Related(cases[row[other]], score, of, mine, feats[row[other]]) for other, score in self.ranked[case_id]]
+        return out
+
+    def __iter__(self):
+        return iter(self.row)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def __contains__(self, case_id) -> bool:
+        return case_id in self.row
+
+
+class _Ranker:
+    """The weighted feature matrices, and the ranking of any range of rows against all cases.
+
+    One sortable number per pair: score * (n + 1) + tiebreak, where the tiebreak
+    (n - position in あいうえお order, so earlier wins) is below n + 1. Scores
+    are sums of small integer weights, so every step is exact in float32 while
+    the keys stay below 2**24 (about 100,000 cases); past that, float64.
+    """
+
+    def __init__(self, cases: list[Case], feats: list[dict], top: int):
+        n = self.n = len(cases)
+        self.ids = [c.id for c in cases]
+        self.k = min(top, n - 1)
+        columns: dict[tuple[str, str], int] = {}
+        rows, cols, weights = [], [], []
+        for i, f in enumerate(feats):
+            for attr, _label, w in WEIGHTS:
+                for v in f[attr]:
+                    j = columns.setdefault((attr, v), len(columns))
+                    rows.append(i)
+                    cols.append(j)
+                    weights.append(w)
+        self.scale = n + 1
+        width = max(len(columns), 1)
+        exact32 = (max(w for *_x, w in WEIGHTS) * width + 1) * self.scale < EXACT32_LIMIT
+        dtype = np.float32 if exact32 else np.float64
+        self.x = np.zeros((n, width), dtype=dtype)
+        self.x[rows, cols] = 1.0
+        col_weight = np.zeros(width, dtype=dtype)
+        col_weight[cols] = weights
+        self.xw = self.x * col_weight
+        order = sorted(range(n), key=lambda i: (kana_key(cases[i].kana), cases[i].id))
+        self.tiebreak = np.empty(n, dtype=dtype)
+        self.tiebreak[order] = np.arange(n, 0, -1, dtype=dtype)
+
+    def rank(self, start: int, stop: int) -> dict[str, list[tuple[str, int]]]:
+        """Rows ``start`` to ``stop``: case id → [(related id, score)], best first, scores above 0."""
+        n, k, scale, ids = self.n, self.k, self.scale, self.ids
+        if k <= 0:
+            return {ids[i]: [] for i in range(start, stop)}
+        keys = self.xw[start:stop] @ self.x.T  # the weights two cases share
         keys *= scale
-        keys += tiebreak
+        keys += self.tiebreak
         keys[np.arange(stop - start), np.arange(start, stop)] = 0.0  # a case is not related to itself
         best = np.argpartition(keys, n - k, axis=1)[:, n - k :]
         best_keys = np.take_along_axis(keys, best, axis=1)
         order_in_row = np.argsort(-best_keys, axis=1)
         ranked = np.take_along_axis(best, order_in_row, axis=1).tolist()
         scores = (np.take_along_axis(best_keys, order_in_row, axis=1) // scale).astype(int).tolist()
-        for r, (js, ss) in enumerate(zip(ranked, scores)):
-            i = start + r
-            out[cases[i].id] = [(cases[j].id, s) for j, s in zip(js, ss) if s > 0]
-    return out
+        return {ids[start + r]: [(ids[j], s) for j, s in zip(js, ss) if s > 0] for r, (js, ss) in enumerate(zip(ranked, scores))}

@@ -58,8 +58,8 @@ def md_text(value) -> str:
     """
     if value is None:
         return ""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _NEWLINES.sub(" ", _MD_ESCAPE.sub(r"\\\1", text))
+    text = _MD_ESCAPE.sub(r"\\\1", str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return _NEWLINES.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
 def md_cell(value) -> str:
@@ -108,7 +108,8 @@ def pagefind_value(value) -> Markup:
 
 def one_line(value) -> str:
     """Record text on one line (still to be escaped): a blank line would end a raw HTML block in exported Markdown."""
-    return _NEWLINES.sub(" ", str(value))
+    text = str(value)
+    return _NEWLINES.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
 def yaml_str(value: str) -> str:
@@ -232,6 +233,7 @@ class PageRenderer:
         self.updated = updated or {}
         self.env = environment(templates)  # one per process and template folder: compiled templates survive serve rebuilds
         self._templates = {}
+        self._blocks_module = None
         self._items: dict[tuple, str] = memo.setdefault(("list items",), {}) if memo is not None else {}
         """(link, id, name, place, text) → a listing's <li>: one case appears on a dozen listing pages."""
         self._items_now: dict[tuple, str] = {}
@@ -241,6 +243,12 @@ class PageRenderer:
 
     def _template(self, name: str) -> jinja2.Template:
         return self._templates.get(name) or self._templates.setdefault(name, self.env.get_template(name))
+
+    def _blocks(self):
+        """case_blocks.html.j2's macros (an ``{% import %}`` in case.md.j2 would look the template up, with a stat, on every page)."""
+        if self._blocks_module is None:
+            self._blocks_module = self._template("case_blocks.html.j2").module
+        return self._blocks_module
 
     def _render(self, name: str, here: str, **context) -> str:
         template = self._template(name)
@@ -271,6 +279,12 @@ class PageRenderer:
                 a = Markup(f'<a{attr} href="{href}">{html.escape(str(text or label), quote=False)}</a>')
                 shared[key] = a
             return a
+
+        def each(facet: str, labels, separator: str, cls: str | None = None) -> Markup:
+            """``facet_a`` of several values, joined (one call from a template, not a loop with ``loop.last``)."""
+            return Markup(html.escape(separator).join(facet_a(facet, label, None, cls) for label in labels))
+
+        facet_a.each = each
 
         def list_items(cases, stage: str | None = None) -> str:
             """The <li> of each case (case_item.html.j2), with its first sentence or, given a stage, its lesson."""
@@ -306,14 +320,20 @@ class PageRenderer:
         converts the first pages while the rest are still to be rendered.
         Index pages are rendered here, as they are yielded. At many cases,
         a forked child (``forked.Forked``) renders the last ``CHILD_SHARE`` of
-        the case pages from the start; they come last, and the first call of
-        one of them waits for the child's whole share.
+        the case pages from the start, ranking their related cases too; they
+        come last, and the first call of one of them waits for the child's
+        whole share.
         """
         cases = self.book.cases
         split = len(cases)
         if self.memo is None and len(cases) >= FORK_MIN and forked.usable():
             split -= int(len(cases) * CHILD_SHARE)
-        later = forked.Forked(self._case_pages, cases[split:]) if split < len(cases) else None
+        later = None
+        if split < len(cases):
+            related = self.book.related
+            related.split_at(split)  # each process ranks the rows of its own pages
+            related.prepare()
+            later = forked.Forked(self._case_pages, cases[split:])
         for case in cases[:split]:
             yield self.case_path(case.id), partial(self._case, case), False
         for path, markdown in self._index_pages():
@@ -363,6 +383,7 @@ class PageRenderer:
         return self._render(
             "case.md.j2",
             here,
+            b=self._blocks(),
             case=case,
             body=(body or "").strip(),
             related=self.book.related.get(case.id, []),

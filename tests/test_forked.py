@@ -49,6 +49,26 @@ def test_the_child_computes_the_result():
     """)
 
 
+def test_the_result_comes_through_shared_memory_or_through_the_pipe():
+    """A result that fits the shared mapping is read from it; a larger one comes through the pipe."""
+    run_fresh("""
+        later = forked.Forked(square_all, range(1000))
+        assert later.shared is not None
+        assert later.result() == [x * x for x in range(1000)]
+        assert later.shared is None  # unmapped once read
+
+        received = []
+        original = forked.pickle.loads
+        forked.pickle.loads = lambda data: received.append(type(data).__name__) or original(data)
+        forked.SHARED_BYTES = 4096  # far less than the pickle of 100,000 squares
+        later = forked.Forked(square_all, range(100_000))
+        assert later.result() == [x * x for x in range(100_000)] and later.child.exitcode == 0
+        later = forked.Forked(square_all, range(10))
+        assert later.result() == [x * x for x in range(10)]
+        assert received == ["bytes", "memoryview"], received
+    """)
+
+
 def test_a_child_that_dies_is_replaced_by_this_process():
     run_fresh("""
         forked._child = lambda *args: os._exit(3)

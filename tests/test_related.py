@@ -122,3 +122,30 @@ def test_matches_the_pairwise_definition_across_blocks(monkeypatch, limit):
     got = {cid: [(r.case.id, r.score) for r in rel] for cid, rel in related_cases(cases).items()}
     assert got == _reference(cases)
     related._last = None
+
+
+def test_rows_are_ranked_a_block_at_a_time_when_asked_for(monkeypatch):
+    """A page's row is ranked with its block, never across a split (each process ranks its own
+    pages' rows), and rows asked for in any order give the pairwise definition's answer."""
+    import random
+
+    from generator import related
+
+    monkeypatch.setattr(related, "BLOCK", 7)
+    related._last = None
+    rnd = random.Random(11)
+    acts = ["防災", "配食", "祭り・伝統行事", "買い物支援", "子育て支援"]
+    cases = [make(f"c{i:02d}", "あいうえおかきくけこ"[i % 10] + "さ", acts=rnd.sample(acts, rnd.randint(1, 3))) for i in range(30)]
+    rel = related_cases(cases)
+    rel.split_at(10)
+    assert rel.ranked == {}  # nothing ranked until a page asks
+    rel[cases[8].id]
+    assert set(rel.ranked) == {"c08", "c09"}  # from row 8 up to the split, not a whole block
+    rel[cases[0].id]
+    assert set(rel.ranked) == {f"c{i:02d}" for i in (*range(7), 8, 9)}  # one block of 7 from row 0
+    want = _reference(cases)
+    order = [c.id for c in cases]
+    rnd.shuffle(order)
+    assert {cid: [(r.case.id, r.score) for r in rel[cid]] for cid in order} == want
+    assert rel.get("no-such-case") is None and "c00" in rel and len(rel) == 30
+    related._last = None
