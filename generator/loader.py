@@ -87,7 +87,12 @@ class Document:
     """Path as shown in messages."""
     node: yaml.Node | None
     """Root node, or None when the file is empty or unreadable."""
-    text: str = ""
+    raw: bytes = b""
+    """The file's UTF-8 bytes (without a byte-order mark)."""
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -214,38 +219,66 @@ def read_document(path: Path, root: Path | None, errors: list[CaseError], displa
         return Document(path, display, None)
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (the "utf-8-sig" codec is slower than this)
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _not_utf8(raw, display, errors):  # UTF-16, which libyaml would read
+        return Document(path, display, None)
+    # libyaml is given the bytes: it checks the UTF-8 as it reads (decoding first, and having PyYAML
+    # encode the text back for libyaml, cost a sixth of composing). compose reports a file that is not UTF-8.
+    return Document(path, display, compose(raw, display, errors), raw)
+
+
+def _not_utf8(raw: bytes, display: str, errors: list[CaseError]) -> bool:
+    """Report where ``raw`` stops being UTF-8, if it does."""
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n")
         errors.append(CaseError(Location(display, line), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
-        return Document(path, display, None)
-    return Document(path, display, compose(text, display, errors), text)
+        return True
+    return False
 
 
-def compose(text: str, display: str, errors: list[CaseError]) -> yaml.Node | None:
-    """Compose a YAML text into a node tree, or report where its syntax breaks."""
+def compose(source: str | bytes, display: str, errors: list[CaseError]) -> yaml.Node | None:
+    """Compose a YAML text (or its UTF-8 bytes) into a node tree, or report where its syntax or encoding breaks."""
+    try:
+        return _compose(source, display, errors)
+    except UnicodeDecodeError:  # a value libyaml let through that Python's UTF-8 decoder refuses
+        if not (isinstance(source, bytes) and _not_utf8(source, display, errors)):
+            errors.append(CaseError(Location(display), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
+        return None
+
+
+def _compose(source: str | bytes, display: str, errors: list[CaseError]) -> yaml.Node | None:
     loader = None
     try:
-        loader = _Loader(text)
+        loader = _Loader(source)
         return loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
+        if isinstance(source, bytes):
+            if _not_utf8(source, display, errors):  # as before any syntax problem: the file must be UTF-8 first
+                return None
+            source = source.decode("utf-8")
+        _report(exc, source, display, errors)
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return None
+
+
+def _report(exc: yaml.YAMLError, text: str, display: str, errors: list[CaseError]) -> None:
+    """A YAML error as a located, Japanese message."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         # An unclosed quote is found at the end of the file; point at where it opened.
         mark = exc.context_mark if "quoted scalar" in (exc.context or "") else (exc.problem_mark or exc.context_mark)
         errors.append(CaseError(Location.from_mark(display, mark), "", _syntax_message(exc, text)))
-    except yaml.reader.ReaderError as exc:  # control characters and the like
+    elif isinstance(exc, yaml.reader.ReaderError):  # control characters and the like
         # libyaml reports a byte offset into the UTF-8 text; the pure-Python reader a character index.
         before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore") if _LIBYAML else text[: exc.position]
         line = before.count("\n")
         column = len(before) - (before.rfind("\n") + 1)
         code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         errors.append(CaseError(Location(display, line, column), "", f"使えない制御文字（{code}）が含まれています。消してください。"))
-    except yaml.YAMLError as exc:
+    else:
         errors.append(CaseError(Location(display), "", "YAML として読めません（" + str(exc).replace("\n", " ") + "）。"))
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return None
 
 
 def case_files(data_dir: Path) -> list[Path]:

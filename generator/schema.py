@@ -54,19 +54,25 @@ ALIAS_BUDGET = 16
 class Walk:
     """State for checking one file: where errors go and what has been seen."""
 
-    __slots__ = ("display", "errors", "vocab", "seen", "aliases", "alias_reported", "text", "may_alias")
+    __slots__ = ("display", "errors", "vocab", "seen", "aliases", "alias_reported", "_text", "may_alias")
 
-    def __init__(self, display: str, errors: list[CaseError], vocab: dict | None = None, text: str = ""):
+    def __init__(self, display: str, errors: list[CaseError], vocab: dict | None = None, text: str | bytes = ""):
         self.display = display
-        self.text = text
-        """The file's text, for locating problems inside multi-line values."""
+        self._text = text
         self.errors = errors
         self.vocab = vocab or {}
         self.seen: set[int] = set()
         self.aliases = 0
         self.alias_reported = False
-        self.may_alias = "*" in text or not text
+        self.may_alias = (b"*" if isinstance(text, bytes) else "*") in text or not text
         """Without a ``*`` in the file no node can be reached twice: the bookkeeping is skipped."""
+
+    @property
+    def text(self) -> str:
+        """The file's text, for locating problems inside multi-line values (decoded when first needed)."""
+        if isinstance(self._text, bytes):
+            self._text = self._text.decode("utf-8")
+        return self._text
 
     def loc(self, node) -> Location:
         m = node.start_mark

@@ -163,7 +163,7 @@ def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: li
         if len(errors) == before:
             errors.append(CaseError(Location(doc.display), "", "ファイルが空です。事例を1件書くか、ファイルを消してください。"))
         return
-    w = Walk(doc.display, errors, vocab, doc.text)
+    w = Walk(doc.display, errors, vocab, doc.raw)
     one_record = os.path.basename(os.path.dirname(path)) == "cases"
     records = doc.node.value if isinstance(doc.node, yaml.SequenceNode) and not one_record else [doc.node]
     for record in records:
