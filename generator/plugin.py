@@ -22,6 +22,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .errors import DataError
@@ -29,6 +30,7 @@ from .history import last_commit_epoch, last_updated
 from .output import AtomicSite, strict_warnings
 from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
+from .mdpage import SharedMarkdown, SharedMarkdownPage
 from .mdquick import QuickInlineExtension
 from .render import MARKER, PageRenderer, defer_html, relative_url, restore_html
 from .safety import protect_external_links, sanitize
@@ -256,6 +258,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return files
         self.deferred: dict[str, list[str]] = {}
+        self._generated: set[str] = set()
+        """Paths of the pages this plugin adds."""
         self._written_sources_skip = {f"cases/{i}.md" for i in self.book.dataset.narratives}
         narratives = self.book.dataset.narratives
         for case_id in narratives:
@@ -308,6 +312,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _add(self, files: Files, config, path: str, markdown: str) -> None:
         self._drop(files, path)
+        self._generated.add(path)
         prev = self._deferred_memo.get(path)
         if prev is not None and prev[0] == markdown:  # serve: the memoised Markdown, the same string object
             markdown, blocks = prev[1], prev[2]
@@ -325,6 +330,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _add_lazy(self, files: Files, config, path: str, make, later: bool) -> None:
         self._drop(files, path)
+        self._generated.add(path)
 
         def markdown() -> str:
             text, blocks = defer_html(make(), self._token)
@@ -390,6 +396,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_nav(self, nav, config, files):
         if self.config.enabled:
             self.nav_cache = NavCache(nav)
+            # The generated pages outside the nav get, instead of the plain Page that MkDocs made
+            # for them, one that converts with the build's shared Markdown instance (mdpage).
+            shared = SharedMarkdown(config)
+            if shared.usable:
+                listed = self.nav_cache.listed
+                for file in files.documentation_pages():
+                    if file.src_uri in self._generated and file.src_uri not in listed and type(file.page) is Page:
+                        SharedMarkdownPage(None, file, config).shared = shared
         return nav
 
     def on_env(self, env, config, files):

@@ -1,0 +1,106 @@
+"""Generated pages converted with one shared Markdown instance (generator.mdpage) give what MkDocs' Page gives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from generator.mdpage import SharedMarkdown, SharedMarkdownPage, resettable
+from generator.mdquick import QuickInlineExtension
+
+from .sitebuild import copy_bundled
+
+PAGES = {
+    "cases/a.md": "# 事例 A\n\n[B へ](b.md#kadai) と [索引](../index/x.md)。\n\n## 課題 {#kadai}\n\n!!! note \"メモ\"\n    注意書き。\n\n| 列 | 値 |\n|---|---|\n| 1 | 2 |\n",
+    "cases/b.md": "# 事例 B\n\n## 課題 {#kadai}\n\n## 課題\n\n<div id=\"raw\">生の HTML</div>\n\n```\nコード <b>\n```\n\n[リンク][ref]\n\n[ref]: a.md\n",
+    "cases/c.md": "本文だけで見出しなし。*強調* と `code`。\n\n## 課題\n",
+    "index/x.md": "# 索引\n\n[A](../cases/a.md) [B](../cases/b.md#kadai)\n",
+}
+
+
+@pytest.fixture
+def config(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n  - toc:\n      permalink: false\n  - tables\n  - fenced_code\n  - admonition\n  - attr_list\n",
+        encoding="utf-8",
+    )
+    cfg = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+    cfg["markdown_extensions"].append(QuickInlineExtension())
+    cfg.plugins._current_plugin = None
+    return cfg
+
+
+def rendered(page: Page) -> tuple:
+    toc = [(item.title, item.id, item.level, [(c.title, c.id) for c in item.children]) for item in page.toc]
+    links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}  # File objects differ between runs
+    return (page.content, toc, page._title_from_render, page.present_anchor_ids, links)
+
+
+def render_all(config, cls, shared=None) -> dict:
+    files = Files([File.generated(config, path, content=text) for path, text in PAGES.items()])
+    out = {}
+    for _ in range(2):  # twice over: a second pass shows anything one page leaves in the shared instance
+        for file in files.documentation_pages():
+            page = cls(None, file, config)
+            if shared is not None:
+                page.shared = shared
+            page.read_source(config)
+            page.render(config, files)
+            out.setdefault(file.src_uri, []).append(rendered(page))
+    return out
+
+
+def test_the_shared_instance_gives_what_page_render_gives(config):
+    shared = SharedMarkdown(config)
+    assert shared.usable
+    mine = render_all(config, SharedMarkdownPage, shared)
+    theirs = render_all(config, Page)
+    assert mine == theirs
+    assert all(first == second for first, second in mine.values())
+    assert 'id="kadai"' in mine["cases/b.md"][0][0] and 'id="_1"' in mine["cases/b.md"][0][0]  # ids unique in a page, not counted across pages
+    assert mine["cases/c.md"][0][2] is None and mine["cases/a.md"][0][2] == "事例 A"
+    assert shared.get() is shared.get()
+
+
+def test_other_extensions_keep_an_instance_per_page(config):
+    assert resettable(["toc", "markdown.extensions.tables", QuickInlineExtension()])
+    assert not resettable(["toc", "pymdownx.superfences"])
+    config["markdown_extensions"].append("pymdownx.caret")
+    shared = SharedMarkdown(config)
+    assert not shared.usable and shared.get() is None
+    assert render_all(config, SharedMarkdownPage, shared) == render_all(config, Page)
+
+
+def test_a_build_converts_the_generated_pages_with_one_instance(tmp_path):
+    """A real build of the bundled site: hand-written and nav pages get MkDocs' Page and their own
+    instance; every other generated page (the case and index pages) the shared one."""
+    code = textwrap.dedent(
+        """
+        import markdown, os, shutil, sys
+        from mkdocs.__main__ import cli
+        made = []
+        init = markdown.Markdown.__init__
+        markdown.Markdown.__init__ = lambda self, *a, **k: made.append(1) or init(self, *a, **k)
+        os.environ["NO_MKDOCS_2_WARNING"] = "1"
+        try:
+            cli(["build", "-q", "-d", sys.argv[1], "--config-file", sys.argv[2]], standalone_mode=False)
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+        pages = sum(1 for root, _d, names in os.walk(sys.argv[1]) for n in names if n == "index.html")
+        print(len(made), pages)
+        """
+    )
+    copy_bundled(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - casebook\n", "  - casebook:\n      search: false\n"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "site"), str(config)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    instances, pages = map(int, proc.stdout.split())
+    assert pages > 100 and instances < 40, (instances, pages)
