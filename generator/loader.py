@@ -1,7 +1,9 @@
 """Stage 1, load: read YAML files into node trees that keep every location.
 
-Files are decoded strictly as UTF-8 (a byte-order mark is accepted) and
-composed with libyaml's C parser when available. Nothing is constructed
+Files must be UTF-8 (a byte-order mark is accepted); their bytes are
+composed with libyaml's C parser when available, which checks the encoding
+as it reads, and a file that is not UTF-8 is reported before any syntax
+problem, at the line where it stops being UTF-8. Nothing is constructed
 here: ``validate`` walks the nodes, so that every value keeps its line and
 column and duplicate keys can be seen (PyYAML's constructor silently keeps
 the last one).
