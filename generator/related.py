@@ -41,8 +41,8 @@ class Related:
     score: int
     of: Case = field(compare=False, repr=False)
     """The case whose related case this is (a page's memo key holds that case already)."""
-    mine: dict = field(compare=False, repr=False, default_factory=dict)
-    theirs: dict = field(compare=False, repr=False, default_factory=dict)
+    mine: dict = field(compare=False, repr=False)
+    theirs: dict = field(compare=False, repr=False)
     """``features`` of ``of`` and of ``case``, computed once per case by ``related_cases``."""
 
     @property
@@ -52,10 +52,9 @@ class Related:
         Worked out when a page shows it, not with the ranking: a full build renders
         most case pages in a forked child (render.PageRenderer.pages), so this runs there.
         """
-        mine, theirs = self.mine or features(self.of), self.theirs or features(self.case)
         shared = []
         for attr, label, _w in WEIGHTS:
-            common = tuple(v for v in mine[attr] if v in theirs[attr])
+            common = tuple(v for v in self.mine[attr] if v in self.theirs[attr])
             if common:
                 shared.append((label, common))
         return tuple(shared)
