@@ -13,6 +13,8 @@ it gives what ``Page.render`` gives.
 Markdown's own extensions reset their state with the instance; another
 extension may keep something from one document to the next. With any such
 extension configured, every page gets its own instance, as in MkDocs.
+The shared instance's ``toc`` processor skips the ``[TOC]`` div that no
+generated page asks for (``mdquick.QuickTocTreeprocessor``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from markdown.extensions import Extension
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from .mdquick import quicken_toc
 
 # Markdown's own extensions, by the names mkdocs.yml may give them.
 _BUILTIN = {
@@ -54,6 +58,7 @@ class SharedMarkdown:
             return None
         if self._md is None:
             self._md = markdown.Markdown(extensions=self.config["markdown_extensions"], extension_configs=self.config["mdx_configs"] or {})
+            quicken_toc(self._md)
         return self._md
 
 

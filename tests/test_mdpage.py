@@ -21,6 +21,7 @@ PAGES = {
     "cases/b.md": "# 事例 B\n\n## 課題 {#kadai}\n\n## 課題\n\n<div id=\"raw\">生の HTML</div>\n\n```\nコード <b>\n```\n\n[リンク][ref]\n\n[ref]: a.md\n",
     "cases/c.md": "本文だけで見出しなし。*強調* と `code`。\n\n## 課題\n",
     "index/x.md": "# 索引\n\n[A](../cases/a.md) [B](../cases/b.md#kadai)\n",
+    "cases/d.md": "# 目次つき\n\n[TOC]\n\n## 一\n\n## 二\n",
 }
 
 

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from markdown.extensions import Extension
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
-from generator.mdquick import TRIGGER, QuickInlineExtension, QuickInlineProcessor, all_verified
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
+
+from generator.mdquick import TRIGGER, QuickInlineExtension, QuickInlineProcessor, QuickTocTreeprocessor, all_verified, quicken_toc
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]  # what the plugin's on_config makes sure of
 
@@ -101,3 +103,39 @@ class _Spy:
     def finditer(self, *args):
         self.tried.append(self.pattern)
         return self.regex.finditer(*args)
+
+
+TOC_PAGES = [
+    "# 事例\n\n## 地域課題\n\n本文。\n\n## 主な活動 {#katsudo}\n\n### 見守り *活動*\n\n## 地域課題\n",
+    "# 目次のあるページ\n\n[TOC]\n\n## 一\n\n本文に [TOC] と書いても目次にはならない。\n\n## 二\n",
+    "本文だけ。\n\n    [TOC]\n\n(コードの中の [TOC])\n",
+]
+
+
+@pytest.mark.parametrize("text", TOC_PAGES)
+def test_quick_toc_gives_the_stock_html_and_headings(text):
+    stock = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": True}})
+    quick = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": True}})
+    quicken_toc(quick)
+    assert type(quick.treeprocessors["toc"]) is QuickTocTreeprocessor
+    assert type(stock.treeprocessors["toc"]) is not QuickTocTreeprocessor
+    for _ in range(2):  # and again after a reset, as the shared instance is used
+        assert quick.convert(text) == stock.convert(text)
+        assert quick.toc_tokens == stock.toc_tokens
+        if "[TOC]" in text:  # anywhere in the text (a code block too): the div is built, as by the stock one
+            assert quick.toc == stock.toc
+        else:
+            assert quick.toc == "<div></div>" and '<div class="toc">' in stock.toc  # built by the stock one, never shown
+        quick.reset()
+        stock.reset()
+
+
+def test_quick_toc_leaves_another_toc_processor_alone():
+    md = markdown.Markdown(extensions=["tables"])
+    quicken_toc(md)  # no toc at all
+    assert "toc" not in md.treeprocessors
+    md = markdown.Markdown(extensions=["toc"])
+    other = type("OtherToc", (TocTreeprocessor,), {})(md, TocExtension().getConfigs())
+    md.treeprocessors.register(other, "toc", 5)
+    quicken_toc(md)
+    assert md.treeprocessors["toc"] is other
