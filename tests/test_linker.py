@@ -41,3 +41,15 @@ def test_definition_is_escaped_in_the_title():
     linker = GlossaryLinker([GlossaryTerm("拠点", "kyoten", "きょてん", '"><script>x</script>', (Source("s"),))])
     html = linker.link("<p>拠点</p>", "g/")
     assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
+
+
+def test_skipped_elements_in_any_case_nested_and_self_closing():
+    """Upper-case tags, nested skipped elements, a self-closing one (no text inside) and an attribute holding '/'."""
+    src = (
+        '<H3 class="x">組織</H3><svg viewBox="0 0 1 1"><title>組織</title><path d="M0/0"/></svg>'
+        '<A HREF="a/b/">組織<code>組織</code>組織</A><a name="top"/><p>組織</p>'
+    )
+    html = LINKER.link(src, "g/")
+    assert html.count("cb-term") == 1
+    assert html.endswith('<p><a class="cb-term" href="g/#soshiki" title="組織の説明">組織</a></p>')
+    assert html.startswith(src[: src.index("<p>")])
