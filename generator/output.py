@@ -60,14 +60,20 @@ class AtomicSite:
     A failed build (bad data, a strict-mode warning, a crash) leaves the
     previous ``site/`` exactly as it was. After a good one, the previous
     site is renamed out of the way and removed in the background
-    (``remove_in_background``), with any that an earlier removal left.
+    (``remove_in_background``), with any that an earlier removal left and
+    the folders given to ``remove_later``.
     """
 
     def __init__(self, target: Path):
         self.target = target.resolve()
         self.staging = self.target.with_name(f".{self.target.name}.building-{os.getpid()}")
         self.old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+        self.later: list[Path] = []
         shutil.rmtree(self.staging, ignore_errors=True)
+
+    def remove_later(self, path: Path) -> None:
+        """A working folder of this build's (beside the site) to remove with the previous site, in the background."""
+        self.later.append(path)
 
     def commit(self) -> None:
         if not self.staging.is_dir():
@@ -76,10 +82,17 @@ class AtomicSite:
         if self.target.exists():
             os.replace(self.target, self.old)
         os.replace(self.staging, self.target)
+        for i, path in enumerate(self.later, 1):
+            if path.exists():  # under the name an interrupted removal is found by, at the next build
+                os.replace(path, self.old.with_name(f"{self.old.name}-{i}"))
+        self.later = []
         remove_in_background(sorted(self.target.parent.glob(f".{self.target.name}.old-*")))
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        for path in self.later:
+            shutil.rmtree(path, ignore_errors=True)
+        self.later = []
 
 
 def strict_warnings() -> bool:

@@ -72,25 +72,67 @@ def find_binary(root: Path) -> PagefindBinary | None:
 
 
 PART_PAGES = 2000
-"""Pages per Pagefind run. Segmenting Japanese, Pagefind holds about 0.6 MB per page
+"""Most pages in one Pagefind run. Segmenting Japanese, Pagefind holds about 0.6 MB per page
 until it writes its index (2.9 GB for 5,000 case pages in one run), so larger sites
 are indexed in parts, one run after another, and the browser merges them."""
+FIRST_PART = 0.25
+"""The first part's size, as a share of ``part_pages`` (see ``part_sizes``)."""
+GROWTH = 1.6
+"""How much larger each part of the ramp is than the one before (see ``part_sizes``)."""
 MANIFEST = "casebook-parts.json"
 """In the primary index folder: the other parts, as folders relative to the site root."""
 _BUNDLE_ONLY = ("pagefind*.js", "pagefind*.css", "wasm.*")
 """Files a merged part never loads (it runs on the primary's code and WebAssembly)."""
 
 
+def part_sizes(count: int, part_pages: int = PART_PAGES) -> list[int]:
+    """How many of ``count`` pages each Pagefind run indexes: a ramp, then equal parts of at most ``part_pages``.
+
+    A run starts when every page of its part has been converted, so equal
+    parts kept the second core idle until a third of the site was (9 s into a
+    5,000-case build), and left the last third's run alone after MkDocs ended:
+    11.8 core-seconds idle in a 40 s build. Pagefind indexes a page about 1.6
+    times slower than MkDocs converts one, so the parts grow from a quarter of
+    ``part_pages`` by ``GROWTH``: the first starts early and each next one is
+    complete by the time the one before is indexed. The rest is split evenly.
+    At 5,163 pages: 500, 800, 1,280, 1,292, 1,291 (4 core-seconds idle; the
+    last run ends with MkDocs instead of 5 s after it). A site of at most
+    ``part_pages`` pages is one part. The cost: the browser merges five
+    indexes instead of three.
+    """
+    part_pages = max(1, part_pages)
+    if count <= part_pages:
+        return [count]
+    sizes: list[int] = []
+    left = count
+    size = part_pages * FIRST_PART
+    while size < part_pages and left - round(size) >= size * GROWTH:  # the rest still holds a larger part
+        sizes.append(max(1, round(size)))
+        left -= sizes[-1]
+        size *= GROWTH
+    even = -(-left // part_pages)
+    return sizes + [left // even + (i < left % even) for i in range(even)]
+
+
 def deal(pages: list[str], part_pages: int = PART_PAGES) -> list[list[str]]:
-    """``pages`` dealt out in turn into parts of at most ``part_pages``.
+    """``pages`` dealt out in turn into parts of ``part_sizes``.
 
     Dealt in turn, not cut in runs: each part then has the same mix of case,
     index and hand-written pages, so the word statistics Pagefind ranks by are
     alike in every part and merged scores compare (runs cut by page kind lost 7
-    of the 123 queries of tests/browser/queries.py their top-5 place).
+    of the 123 queries of tests/browser/queries.py their top-5 place). Parts
+    of different sizes are dealt in proportion: each page goes to the part
+    furthest behind its share so far.
     """
-    count = max(1, -(-len(pages) // max(1, part_pages)))
-    return [pages[i::count] for i in range(count)]
+    sizes = part_sizes(len(pages), part_pages)
+    if len(sizes) == 1:
+        return [list(pages)]
+    total = len(pages)
+    parts: list[list[str]] = [[] for _ in sizes]
+    for i, page in enumerate(pages, 1):
+        behind = max(range(len(sizes)), key=lambda k: sizes[k] * i / total - len(parts[k]))
+        parts[behind].append(page)
+    return parts
 
 
 SNAPSHOT = '<!doctype html>\n<html lang="ja"><head><meta charset="utf-8"></head><body><article data-pagefind-body>\n{heading}{content}\n</article></body></html>\n'
@@ -184,8 +226,13 @@ class SiteIndexer:
             self._queued.add(part)
             self._queue.put(part)
 
-    def finish(self) -> str:
-        """Stage what was not snapshotted, wait for every run, write the manifest; return a summary."""
+    def finish(self, keep_stage: bool = False) -> str:
+        """Stage what was not snapshotted, wait for every run, write the manifest; return a summary.
+
+        The staging folder is removed here, unless ``keep_stage``: then the
+        caller removes ``stage`` (the plugin has it removed in the background
+        with the previous site: 5,000 staged pages took a second at the end of
+        the build)."""
         try:
             taken = sum(len(m) for m in self.missing)
             if taken:
@@ -202,11 +249,6 @@ class SiteIndexer:
                 self._folder(part).mkdir(parents=True, exist_ok=True)
                 self._start(part)
             self._queue.put(None)
-            # Staged parts are removed here, while the last run goes on, not by the worker: a thread doing
-            # thousands of file operations waits for the GIL at each one while MkDocs computes (5 s per part).
-            for part in range(len(self.parts)):
-                if self._results[part] is not None:
-                    shutil.rmtree(self._folder(part), ignore_errors=True)
             self._worker.join()
             for result in self._results:
                 if isinstance(result, Exception):
@@ -222,7 +264,8 @@ class SiteIndexer:
         except BaseException:
             self.abort()
             raise
-        shutil.rmtree(self.stage, ignore_errors=True)
+        if not keep_stage:  # not by the worker thread: a thread doing thousands of file operations waits for the GIL at each
+            shutil.rmtree(self.stage, ignore_errors=True)
         detail = "; ".join(r for r in self._results if isinstance(r, str) and r)
         split = f"{len(self.part_of)} ページを {len(self.parts)} つに分けて索引にしました。" if len(self.parts) > 1 else ""
         return split + (f"（{detail}）" if detail else "")

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.links import check_site
 from generator.output import AtomicSite
+from generator.search import part_sizes
 
 from .sitebuild import copy_bundled, mkdocs_build, pagefind_env
 
@@ -48,9 +49,28 @@ def test_previous_site_is_removed_after_the_swap(tmp_path):
     swap = AtomicSite(root / "site")
     swap.staging.mkdir()
     (swap.staging / "new.html").write_text("new", encoding="utf-8")
+    work = root / f"{swap.staging.name}.pagefind-stage-1"  # the search index's staging, handed over by the plugin
+    (work / "1").mkdir(parents=True)
+    (work / "1" / "page.html").write_text("staged", encoding="utf-8")
+    swap.remove_later(work)
     swap.commit()
     assert [p.name for p in (root / "site").iterdir()] == ["new.html"]  # in place when commit returns
+    assert not work.exists(), "renamed away at once, to be removed with the previous site"
     assert leftovers(root) == []
+
+
+def test_a_discarded_build_removes_its_working_folders_at_once(tmp_path):
+    root = tmp_path / "p"
+    (root / "site").mkdir(parents=True)
+    (root / "site" / "old.html").write_text("old", encoding="utf-8")
+    swap = AtomicSite(root / "site")
+    swap.staging.mkdir()
+    work = root / f"{swap.staging.name}.pagefind-stage-1"
+    work.mkdir()
+    swap.remove_later(work)
+    swap.discard()
+    assert [p.name for p in (root / "site").iterdir()] == ["old.html"]
+    assert leftovers(root, wait=0) == []
 
 
 def test_previous_site_is_removed_here_when_no_process_starts(tmp_path, monkeypatch):
@@ -178,7 +198,7 @@ def test_search_index_built_during_the_build_equals_pagefind_over_the_written_si
         assert [p.name for p in parts] == ["pagefind"]
         assert _pagefind_listing(site / "pagefind") == expected
     else:
-        assert len(parts) == -(-len(fragments) // part_pages) > 1
+        assert len(parts) == len(part_sizes(len(fragments), part_pages)) > 1
         # A fragment is one page's text, metadata and filters: the parts hold each page exactly once.
         found = [f"fragment/{p.name}" for part in parts for p in (part / "fragment").iterdir()]
         assert sorted(found) == sorted(fragments)
