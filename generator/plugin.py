@@ -175,22 +175,41 @@ class NavCache:
 
 
 class BlockCache:
-    """Theme blocks by a key the template gives (theme/main.html), for one build."""
+    """Theme blocks by a key the template gives (theme/main.html, partials/header.html, partials/toc.html), for one build.
+
+    A ``None`` key is never stored: the template renders that block for its page alone.
+    """
 
     def __init__(self):
         self.html: dict[tuple, str] = {}
         self.reused = 0
 
     def has(self, key) -> bool:
-        return key in self.html
+        return key is not None and key in self.html
 
     def get(self, key) -> str:
         self.reused += 1
         return self.html[key]
 
     def put(self, key, html: str) -> str:
-        self.html[key] = html
+        if key is not None:
+            self.html[key] = html
         return html
+
+    @staticmethod
+    def toc_key(toc) -> tuple | None:
+        """What Material's partials/toc.html shows of a page's table of contents: each entry's title, link and
+        entries below it (the links are anchors in the page). Case pages share a handful of such tables.
+        ``None`` (render it for this page) when a plugin set an entry's ``typeset`` title."""
+        key = []
+        for item in toc or ():
+            if getattr(item, "typeset", None):
+                return None
+            children = BlockCache.toc_key(item.children)
+            if children is None:
+                return None
+            key.append((item.title, item.url, children))
+        return ("toc", *key)
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
