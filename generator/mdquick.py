@@ -13,17 +13,21 @@ is, which is exactly what the stock processor returns for it. This holds
 only for the patterns listed in ``VERIFIED``: if any other inline pattern is
 registered (another extension, another Markdown version), the processor
 behaves exactly like the stock one for that page.
+
+``QuickTocTreeprocessor`` is the same idea for the ``toc`` processor: the
+headings' tokens as the stock one computes them, without the ``[TOC]`` div
+a page does not ask for.
 """
 
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
-from xml.etree import ElementTree as etree
 
 TRIGGER = re.compile(r"[\\`\[<&*_]|  \n")
 """What at least one verified pattern needs in order to match."""
