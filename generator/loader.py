@@ -90,11 +90,7 @@ class Document:
     node: yaml.Node | None
     """Root node, or None when the file is empty or unreadable."""
     raw: bytes = b""
-    """The file's UTF-8 bytes (without a byte-order mark)."""
-
-    @property
-    def text(self) -> str:
-        return self.raw.decode("utf-8")
+    """The file's UTF-8 bytes (without a byte-order mark); ``schema.Walk`` decodes them only to locate a problem."""
 
 
 def display_path(path: Path, root: Path | None) -> str:

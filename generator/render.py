@@ -58,8 +58,7 @@ def md_text(value) -> str:
     """
     if value is None:
         return ""
-    text = _MD_ESCAPE.sub(r"\\\1", str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-    return _NEWLINES.sub(" ", text) if "\n" in text or "\r" in text else text
+    return one_line(_MD_ESCAPE.sub(r"\\\1", str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")))
 
 
 def md_cell(value) -> str:
