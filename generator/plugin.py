@@ -33,7 +33,7 @@ from .indices import Casebook, build_casebook
 from .linker import GlossaryLinker
 from .mdpage import SharedMarkdown, SharedMarkdownPage
 from .mdquick import QuickInlineExtension
-from .render import MARKER, PageRenderer, defer_html, relative_url, restore_html
+from .render import MARKER, PageRenderer, defer_html, flat_globals, relative_url, restore_html
 from .safety import protect_external_links, sanitize
 from .search import PART_PAGES, SearchIndexError, SiteIndexer, find_binary
 from .validate import load_dataset
@@ -440,6 +440,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.loader = ChoiceLoader([env.loader, PrefixLoader({"casebook-theme-original": FileSystemLoader(after)})])
         env.globals["casebook_nav"] = self.nav_cache
         env.globals["casebook_blocks"] = self.block_cache = BlockCache()
+        flat_globals(env)
         if env.bytecode_cache is None:
             env.bytecode_cache = self._bytecode
         return env

@@ -115,24 +115,25 @@ def yaml_str(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-class _Environment(jinja2.Environment):
-    """Templates whose globals are one flat dict.
+def flat_globals(env: jinja2.Environment) -> jinja2.Environment:
+    """Have ``env`` give each template its globals as one flat dict.
 
     Jinja gives each template a ChainMap of its globals and the environment's,
-    and copies it into the context of every render: walking the ChainMap was a
-    third of rendering a listing item (a 5,000-case build renders 17,000).
-    This environment's globals are set when it is made (``_environment``), before
-    any template is loaded, so a flat copy holds the same names.
+    and walks it into the context of every render and every include: for a
+    listing item that was a third of its rendering (a 5,000-case build renders
+    17,000), and the theme's base template includes a dozen partials per page.
+    A flat copy holds the same names as long as the environment's globals are
+    complete before its first template loads: true of ``_environment`` and of
+    MkDocs' theme environment after ``on_env`` (pages render after every plugin's).
     """
-
-    def make_globals(self, d):
-        return {**self.globals, **(d or {})}
+    env.make_globals = lambda d: {**env.globals, **(d or {})}  # type: ignore[method-assign]
+    return env
 
 
 @lru_cache(maxsize=None)
 def _environment(override: str | None) -> jinja2.Environment:
     search = [override, str(TEMPLATES)] if override else [str(TEMPLATES)]
-    env = _Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -144,7 +145,7 @@ def _environment(override: str | None) -> jinja2.Environment:
     env.filters.update(
         md_url=md_url, t=md_text, cell=md_cell, attr_text=attr_text, first_sentence=first_sentence, yaml_str=yaml_str, pf=pagefind_value, line=one_line, shared_text=shared_text
     )
-    return env
+    return flat_globals(env)
 
 
 def environment(override: Path | None = None) -> jinja2.Environment:
