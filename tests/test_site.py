@@ -320,3 +320,29 @@ def test_export_docs_builds_with_plain_mkdocs_to_the_same_pages(bundled, tmp_pat
         return {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
 
     assert pages(plain / "site") == pages(project / "site")
+
+
+def _fragments(site: Path) -> dict[str, dict]:
+    """Each indexed page's Pagefind fragment (its text, filters and anchors), by URL."""
+    import gzip
+    import json
+
+    out = {}
+    for folder in site.glob("pagefind*"):
+        for f in (folder / "fragment").glob("*.pf_fragment"):
+            data = json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])
+            out[data["url"]] = data
+    return out
+
+
+def test_search_indexes_a_case_s_values_but_not_the_labels_every_case_repeats(bundled, book):
+    """Row labels, the 研修テキスト links and the completeness note are on every case page:
+    indexed, a search for 拠点 or 体制 would match every case. Their values are indexed."""
+    project, _ = bundled
+    fragments = _fragments(project / "site")
+    case = next(c for c in book.cases if c.scope and c.stages)
+    text = fragments[f"/cases/{case.id}/"]["content"].replace("\u200b", "")  # Pagefind keeps its word breaks as zero-width spaces
+    assert case.scope in text and case.prefecture in text and case.stages[0][1][:10] in text
+    for label in ("所在地", "協議と実行の体制", "人口・世帯", "研修テキスト", "情報の完全度"):
+        assert label not in text, label
+    assert sum("協議と実行の体制" in f["content"].replace("\u200b", "") for f in fragments.values()) < len(book.cases) / 2
