@@ -470,11 +470,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _index(self, config) -> None:
         log.debug("Every page is written; finishing the search index.")
         try:
+            summary = self.indexer.finish(keep_stage=self.swap is not None)
             if self.swap is not None:
-                summary = self.indexer.finish(keep_stage=True)
                 self.swap.remove_later(self.indexer.stage)
-            else:
-                summary = self.indexer.finish()
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         finally:
