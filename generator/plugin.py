@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -421,8 +422,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.config.enabled:
             self.nav_cache = NavCache(nav)
             # The generated pages outside the nav get, instead of the plain Page that MkDocs made
-            # for them, one that converts with the build's shared Markdown instance (mdpage).
-            shared = SharedMarkdown(config)
+            # for them, one that converts with the build's shared Markdown instance (mdpage), in pieces
+            # around the placeholders of their deferred blocks (mdpieces).
+            shared = SharedMarkdown(config, re.compile(re.escape(self._token) + r"x\d+"))
             if shared.usable:
                 listed = self.nav_cache.listed
                 for file in files.documentation_pages():

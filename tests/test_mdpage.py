@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from generator import mdpieces
 from generator.mdpage import SharedMarkdown, SharedMarkdownPage, resettable
 from generator.mdquick import QuickInlineExtension
 
@@ -105,3 +107,89 @@ def test_a_build_converts_the_generated_pages_with_one_instance(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     instances, pages = map(int, proc.stdout.split())
     assert pages > 100 and instances < 40, (instances, pages)
+
+
+TOKEN = "cb0123456789abcdef"
+PLACEHOLDER = re.compile(TOKEN + r"x\d+")
+
+PIECES = {
+    # (Markdown, whether it converts in pieces)
+    "case": (f"# 事例の名前 第1号（架空）\n\n{TOKEN}x0\n\n## 地域課題\n\n{TOKEN}x1\n\n## 事例のくわしい内容\n\n本文の段落。[索引](../index/x.md) と *強調*。\n\n- 箇条 1\n- 箇条 2\n\n| 列 | 値 |\n|---|---|\n| 1 | 2 |\n\n## 出典\n\n{TOKEN}x2\n", True),
+    "no text": (f"# 見出しだけ\n\n{TOKEN}x0\n\n## 同じ\n\n## 同じ\n\n### 下の階層\n\n## 同じ\n", True),
+    "text first": (f"前書き。\n\n# 後の h1\n\n{TOKEN}x0\n", True),
+    "h2 first": ("## 二\n\n# 一\n\n本文。\n", True),
+    "heading in text": ("# 題\n\n本文\n## くっついた見出し\n", False),
+    "setext": ("# 題\n\n下線の見出し\n------\n", False),
+    "fenced": ("# 題\n\n```\n\n# コード内\n\n```\n", False),
+    "tilde fence": ("# 題\n\n~~~\n\n## コード内\n\n~~~\n", False),
+    "indented": ("# 題\n\n    コード\n\n    # まだコード\n", False),
+    "admonition": ('# 題\n\n!!! note "メモ"\n\n    中身\n\n## 後\n', False),
+    "raw html block": ("# 題\n\n<div>\n\n## 中\n\n</div>\n", False),
+    "reference": ("# 題\n\n[リンク][r]\n\n## 次\n\n[r]: ../index/x.md\n", False),
+    "attr id": ("# 題\n\n段落\n{: #own }\n\n## 二\n", False),
+    # Heading lines with characters Markdown reads are text, and a text that makes a heading is converted whole.
+    "attr heading": ("# 題 {#top}\n\n本文。\n", False),
+    "special heading": ("# 題と*強調*\n\n本文。\n", False),
+    "inline id": ('# 題\n\n本文 <a id="x">y</a>\n', False),
+    "toc marker": ("# 題\n\n[TOC]\n\n## 二\n", False),
+    "closing hashes": ("# 題 #\n\n本文。\n", False),
+    "placeholder glued": (f"本文。\n{TOKEN}x0\n\n## 二\n", True),
+    "tab": ("# 題\n\n本文\tタブ。\n", False),
+}
+
+
+def test_pieces_give_what_markdown_gives_for_the_whole_page(config):
+    """Each page converted by SharedMarkdownPage with placeholders (in pieces where it can) and by MkDocs' Page."""
+    shared = SharedMarkdown(config, PLACEHOLDER)
+    shared.get()
+    assert shared.pieces
+    for name, (text, in_pieces) in PIECES.items():
+        file = File.generated(config, "cases/p.md", content=text)
+        files = Files([file, File.generated(config, "index/x.md", content="# x\n")])
+        results = []
+        for cls in (SharedMarkdownPage, Page):
+            page = cls(None, file, config)
+            page.shared = shared
+            page.read_source(config)
+            page.render(config, files)
+            results.append(rendered(page))
+        assert results[0] == results[1], name
+        md = shared.get()
+        md.reset()
+        assert (mdpieces.convert(md, text, PLACEHOLDER) is not None) == in_pieces, name
+
+
+def test_generated_pages_convert_in_pieces_as_markdown_would(tmp_path):
+    """Every page the plugin generates for 40 synthetic cases and the bundled content: the same
+    HTML, table of contents, title and anchors as MkDocs' Page, and case pages in pieces."""
+    from generator.indices import build_casebook
+    from generator.render import PageRenderer, defer_html
+    from generator.validate import load_dataset
+
+    from .sitebuild import synthetic_site
+
+    synthetic_site(tmp_path, 40)
+    cfg = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+    cfg["markdown_extensions"].append(QuickInlineExtension())
+    cfg.plugins._current_plugin = None
+    shared = SharedMarkdown(cfg, PLACEHOLDER)
+    md = shared.get()
+    assert shared.pieces
+    sources = {path: defer_html(markdown, TOKEN)[0] for path, markdown in PageRenderer(build_casebook(load_dataset(tmp_path))).pages()}
+    files = Files([File.generated(cfg, path, content=text) for path, text in sources.items()])
+    in_pieces = 0
+    for file in files.documentation_pages():
+        results = []
+        for cls in (SharedMarkdownPage, Page):
+            page = cls(None, file, cfg)
+            page.shared = shared
+            page.read_source(cfg)
+            page.render(cfg, files)
+            results.append(rendered(page))
+        assert results[0] == results[1], file.src_uri
+        md.reset()
+        if mdpieces.convert(md, sources[file.src_uri], PLACEHOLDER) is not None:
+            in_pieces += 1
+        elif file.src_uri.startswith("cases/") and file.src_uri != "cases/index.md":
+            raise AssertionError(f"{file.src_uri} was converted whole")
+    assert in_pieces >= 40, in_pieces
