@@ -138,6 +138,18 @@ PIECES = {
 }
 
 
+def both_ways(config, file, files, shared) -> list[tuple]:
+    """``rendered`` of ``file`` converted by SharedMarkdownPage (with ``shared``) and by MkDocs' Page."""
+    out = []
+    for cls in (SharedMarkdownPage, Page):
+        page = cls(None, file, config)
+        page.shared = shared
+        page.read_source(config)
+        page.render(config, files)
+        out.append(rendered(page))
+    return out
+
+
 def test_pieces_give_what_markdown_gives_for_the_whole_page(config):
     """Each page converted by SharedMarkdownPage with placeholders (in pieces where it can) and by MkDocs' Page."""
     shared = SharedMarkdown(config, PLACEHOLDER)
@@ -146,14 +158,8 @@ def test_pieces_give_what_markdown_gives_for_the_whole_page(config):
     for name, (text, in_pieces) in PIECES.items():
         file = File.generated(config, "cases/p.md", content=text)
         files = Files([file, File.generated(config, "index/x.md", content="# x\n")])
-        results = []
-        for cls in (SharedMarkdownPage, Page):
-            page = cls(None, file, config)
-            page.shared = shared
-            page.read_source(config)
-            page.render(config, files)
-            results.append(rendered(page))
-        assert results[0] == results[1], name
+        mine, stock = both_ways(config, file, files, shared)
+        assert mine == stock, name
         md = shared.get()
         md.reset()
         assert (mdpieces.convert(md, text, PLACEHOLDER) is not None) == in_pieces, name
@@ -179,14 +185,8 @@ def test_generated_pages_convert_in_pieces_as_markdown_would(tmp_path):
     files = Files([File.generated(cfg, path, content=text) for path, text in sources.items()])
     in_pieces = 0
     for file in files.documentation_pages():
-        results = []
-        for cls in (SharedMarkdownPage, Page):
-            page = cls(None, file, cfg)
-            page.shared = shared
-            page.read_source(cfg)
-            page.render(cfg, files)
-            results.append(rendered(page))
-        assert results[0] == results[1], file.src_uri
+        mine, stock = both_ways(cfg, file, files, shared)
+        assert mine == stock, file.src_uri
         md.reset()
         if mdpieces.convert(md, sources[file.src_uri], PLACEHOLDER) is not None:
             in_pieces += 1
