@@ -46,6 +46,9 @@ HEADING = re.compile(r"(#{1,6}) ([^\s\\`*_\[\]<>&{}#](?:[^\\`*_\[\]<>&{}#\t]*[^\
 RISKY_LINE = re.compile(r"^(?: {4}| {0,3}(?:```|~~~|<|\[[^\]\n]*\]:))|\t|\r|[\x02\x03]", re.M)
 """A line that may open a block running past a blank line, or define a reference; or a character Markdown rewrites first."""
 MADE_BY_TEXT = re.compile(r"<h[1-6][ >]|\sid=\"")
+NOT_PLAIN = re.compile(r"[\\`*_\[\]<>&{}|\t\r\x02\x03]|^[^\S\n]|[^\S\n]$|^(?:[#>+\-=!:~]|\d+[.)])|\n[^\S\n]*\n[^\S\n]*\n", re.M)
+"""What makes text more than paragraphs of plain text for Markdown: a character some syntax reads, a line that
+starts a block other than a paragraph, whitespace at either end of a line, or blank lines that are not single."""
 
 
 SAFE_NAMES = {"toc", "tables", "fenced_code", "admonition", "attr_list"}
@@ -97,6 +100,9 @@ def convert(md: markdown.Markdown, text: str, placeholder: re.Pattern) -> tuple[
     raw_html = md.preprocessors["mkdocs_raw_html"] if "mkdocs_raw_html" in md.preprocessors else None
     raw_ids: set[str] = set()
     for part in texts:
+        if NOT_PLAIN.search(part[1]) is None:  # paragraphs of plain text, as Markdown writes them
+            part[1] = "\n".join(f"<p>{p}</p>" for p in part[1].split("\n\n"))
+            continue
         md.reset()
         part[1] = md.convert(part[1])
         if md.toc_tokens or MADE_BY_TEXT.search(part[1]):

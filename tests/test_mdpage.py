@@ -8,6 +8,8 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -193,3 +195,24 @@ def test_generated_pages_convert_in_pieces_as_markdown_would(tmp_path):
         elif file.src_uri.startswith("cases/") and file.src_uri != "cases/index.md":
             raise AssertionError(f"{file.src_uri} was converted whole")
     assert in_pieces >= 40, in_pieces
+
+
+_PLAIN = st.text(alphabet="地域の会議。、ab1.", max_size=12)
+_SPECIAL = st.sampled_from([" ", "\u3000", "\u00a0", "\u2028", "#", "# ", "-", "- ", "=", ">", "!", ":", "~", "|", "*", "_", "&", "<", "{", "}", "1.", "1)"])
+_LINE = st.one_of(*[_PLAIN] * 8, st.tuples(_SPECIAL, _PLAIN), st.tuples(_PLAIN, _SPECIAL), st.tuples(_PLAIN, _SPECIAL, _PLAIN)).map(lambda t: t if isinstance(t, str) else "".join(t))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_LINE, min_size=1, max_size=6))
+def test_plain_paragraphs_are_written_as_markdown_writes_them(config, lines):
+    """Text that mdpieces takes for plain paragraphs comes out as Markdown makes it."""
+    text = "\n".join(lines).strip("\n")
+    if not text.strip() or mdpieces.NOT_PLAIN.search(text):
+        return
+    shared = SharedMarkdown(config, PLACEHOLDER)
+    md = shared.get()
+    md.reset()
+    page = f"## 見出し\n\n{text}\n\n{TOKEN}x0\n"
+    done = mdpieces.convert(md, page, PLACEHOLDER)
+    md.reset()
+    assert done is not None and done[0] == md.convert(page)
