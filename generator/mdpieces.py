@@ -22,7 +22,10 @@ returns ``None`` so that the page is converted whole:
   line (fenced or indented code, indented list or admonition content, raw
   HTML), a reference definition another piece could use, or the ``[TOC]``
   marker;
-- no text piece makes a heading, a table-of-contents entry or an ``id``.
+- no text piece makes a heading, a table-of-contents entry or an ``id``, or
+  nothing at all;
+- a text piece is written as paragraphs directly when it is plain text
+  (``NOT_PLAIN``), as Markdown writes it.
 
 tests/test_mdpage.py compares it with MkDocs' own conversion, page by page.
 """
@@ -105,8 +108,8 @@ def convert(md: markdown.Markdown, text: str, placeholder: re.Pattern) -> tuple[
             continue
         md.reset()
         part[1] = md.convert(part[1])
-        if md.toc_tokens or MADE_BY_TEXT.search(part[1]):
-            return None
+        if md.toc_tokens or MADE_BY_TEXT.search(part[1]) or not part[1]:
+            return None  # an empty piece would leave the next element first, where MkDocs looks for the title
         if raw_html is not None:
             raw_ids |= raw_html.present_anchor_ids  # each run replaces the set; one run over the whole text finds them all
     if raw_html is not None:
