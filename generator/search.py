@@ -96,7 +96,8 @@ def part_sizes(count: int, part_pages: int = PART_PAGES) -> list[int]:
     ``part_pages`` by ``GROWTH``: the first starts early and each next one is
     complete by the time the one before is indexed. The rest is split evenly.
     At 5,163 pages: 500, 800, 1,280, 1,292, 1,291 (4 core-seconds idle; the
-    last run ends with MkDocs instead of 5 s after it). A site of at most
+    last run ended with MkDocs instead of 5 s after it, until MkDocs' own
+    share got faster: now the last run goes on about 6 s after MkDocs). A site of at most
     ``part_pages`` pages is one part. The cost: the browser merges five
     indexes instead of three.
     """
