@@ -70,7 +70,13 @@ def usable(md: markdown.Markdown, extensions) -> bool:
     toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
     if not isinstance(toc, TocTreeprocessor):
         return False
+    if not all(hasattr(toc, name) for name in TOC_SETTINGS):  # another Markdown version: leave it to Markdown
+        return False
     return toc.use_permalinks in (False, None) and not toc.use_anchors and int(toc.base_level) == 0  # baselevel 1
+
+
+TOC_SETTINGS = ("use_permalinks", "use_anchors", "base_level", "toc_top", "toc_bottom", "slugify", "sep", "marker")
+"""The toc processor's settings (Python-Markdown 3.x) that ``convert`` reads."""
 
 
 def convert(md: markdown.Markdown, text: str, placeholder: re.Pattern) -> tuple[str, list, str | None, set[str]] | None:

@@ -90,16 +90,23 @@ def test_a_build_converts_the_generated_pages_with_one_instance(tmp_path):
         """
         import markdown, os, shutil, sys
         from mkdocs.__main__ import cli
-        made = []
+        from generator import mdpieces
+        made, pieces = [], []
         init = markdown.Markdown.__init__
         markdown.Markdown.__init__ = lambda self, *a, **k: made.append(1) or init(self, *a, **k)
+        convert = mdpieces.convert
+        def counted(*args):
+            done = convert(*args)
+            pieces.extend([1] if done is not None else [])
+            return done
+        mdpieces.convert = counted
         os.environ["NO_MKDOCS_2_WARNING"] = "1"
         try:
             cli(["build", "-q", "-d", sys.argv[1], "--config-file", sys.argv[2]], standalone_mode=False)
         except SystemExit as exc:
             assert not exc.code, exc.code
         pages = sum(1 for root, _d, names in os.walk(sys.argv[1]) for n in names if n == "index.html")
-        print(len(made), pages)
+        print(len(made), pages, len(pieces))
         """
     )
     copy_bundled(tmp_path)
@@ -107,8 +114,9 @@ def test_a_build_converts_the_generated_pages_with_one_instance(tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace("  - casebook\n", "  - casebook:\n      search: false\n"), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "site"), str(config)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    instances, pages = map(int, proc.stdout.split())
+    instances, pages, in_pieces = map(int, proc.stdout.split())
     assert pages > 100 and instances < 40, (instances, pages)
+    assert in_pieces > 16, in_pieces  # at least the bundled case pages convert in pieces
 
 
 TOKEN = "cb0123456789abcdef"
@@ -216,3 +224,19 @@ def test_plain_paragraphs_are_written_as_markdown_writes_them(config, lines):
     done = mdpieces.convert(md, page, PLACEHOLDER)
     md.reset()
     assert done is not None and done[0] == md.convert(page)
+
+
+def test_pieces_need_the_toc_settings_they_read_and_safe_extensions(config):
+    """Another Markdown whose toc processor lacks a setting, an unknown extension, or permalinks: pages convert whole."""
+    md = SharedMarkdown(config).get()
+    assert mdpieces.usable(md, config["markdown_extensions"])
+    assert not mdpieces.usable(md, [*config["markdown_extensions"], "footnotes"])
+    toc = md.treeprocessors["toc"]
+    saved = toc.toc_top
+    del toc.toc_top
+    try:
+        assert not mdpieces.usable(md, config["markdown_extensions"])
+    finally:
+        toc.toc_top = saved
+    toc.use_permalinks = True
+    assert not mdpieces.usable(md, config["markdown_extensions"])
