@@ -135,7 +135,7 @@ def convert(md: markdown.Markdown, text: str, placeholder: re.Pattern) -> tuple[
             hashes, _, name = piece.partition(" ")
             level = len(hashes)
             anchor = _unique(toc.slugify(name, toc.sep), used, counters)
-            if not anchor or any(c in anchor for c in '&<>"\x02\x03'):
+            if any(c in anchor for c in '&<>"\x02\x03'):
                 return None  # the serializer would escape it, or the unescaper rewrite it: leave that to them
             out.append(f'<h{level} id="{anchor}">{name}</h{level}>')
             if toc.toc_top <= level <= toc.toc_bottom:

@@ -104,31 +104,20 @@ def shared_text(shared) -> Markup:
     return Markup("、".join(f"{esc(label)}「{'」「'.join(esc(v) for v in values)}」" for label, values in shared))
 
 
-_REMEMBERED = 100_000
-"""At most this many escaped texts are kept by each of the memos below."""
-_ESCAPED: dict[str, str] = {}
-_PAGEFIND_VALUES: dict[str, Markup] = {}
-
-
+@lru_cache(maxsize=100_000)
 def escape_repeated(text: str) -> str:
     """``html.escape(text)``, remembered: vocabulary labels recur on every page (a case page escapes about 50)."""
-    out = _ESCAPED.get(text)
-    if out is None:
-        out = html.escape(text)
-        if len(_ESCAPED) < _REMEMBERED:
-            _ESCAPED[text] = out
-    return out
+    return html.escape(text)
 
 
 def pagefind_value(value) -> Markup:
     """A value inside a data-pagefind-* attribute: HTML-escaped, and without ASCII commas (Pagefind's separator)."""
-    text = str(value)
-    out = _PAGEFIND_VALUES.get(text)
-    if out is None:
-        out = Markup(html.escape(text.replace(",", "，"), quote=True))
-        if len(_PAGEFIND_VALUES) < _REMEMBERED:
-            _PAGEFIND_VALUES[text] = out
-    return out
+    return _pagefind_text(str(value))
+
+
+@lru_cache(maxsize=100_000)
+def _pagefind_text(text: str) -> Markup:
+    return Markup(html.escape(text.replace(",", "，"), quote=True))
 
 
 def one_line(value) -> str:
