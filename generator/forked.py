@@ -12,7 +12,10 @@ this platform, one core, other threads running) or fails in any way,
 child, only the time does.
 
 Validation (``validate._check_parallel``) and page rendering
-(``render.PageRenderer.pages``) use it.
+(``render.PageRenderer``) use it. ``from_both_ends`` shares a list of chunks
+between this process and a child by the speed each actually has: this
+machine's speed drifts, so a fixed split left one core idle for a tenth of a
+second or more at the end.
 """
 
 from __future__ import annotations
@@ -130,3 +133,131 @@ def _child(fn: Callable[..., Any], args: tuple, conn, shared: mmap.mmap | None =
         conn.send_bytes(_IN_PIPE + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         conn.close()
+
+
+class Claims:
+    """Chunks ``0 … count - 1``, claimed one at a time from the front (this process) and from the back
+    (a forked child) until the two meet; the two ends live in memory shared with the child, under a lock,
+    with the length of what the child has written to its stream (``from_both_ends``)."""
+
+    def __init__(self, count: int, shared: bool):
+        self._ends: Any = [0, count, 0]
+        self._lock: Any = None
+        if shared:
+            ctx = multiprocessing.get_context("fork")
+            self._ends, self._lock = ctx.RawArray("q", [0, count, 0]), ctx.Lock()
+
+    @property
+    def shared(self) -> bool:
+        return self._lock is not None
+
+    def front(self) -> int | None:
+        return self._claim(0)
+
+    def back(self) -> int | None:
+        return self._claim(1)
+
+    def _claim(self, end: int) -> int | None:
+        with self._locked() as ends:
+            if ends is None or ends[0] >= ends[1]:
+                return None
+            if end == 0:
+                ends[0] += 1
+                return ends[0] - 1
+            ends[1] -= 1
+            return ends[1]
+
+    def written(self, length: int | None = None) -> int:
+        """The length of the child's stream; given ``length``, the child sets it (after writing the bytes)."""
+        with self._locked() as ends:
+            if ends is None:
+                return 0
+            if length is not None:
+                ends[2] = length
+            return ends[2]
+
+    @contextlib.contextmanager
+    def _locked(self):
+        if self._lock is None:
+            yield self._ends
+        elif not self._lock.acquire(timeout=LOCK_WAIT):
+            yield None  # a child killed while holding the lock: what it left is done by the caller
+        else:
+            try:
+                yield self._ends
+            finally:
+                self._lock.release()
+
+
+LOCK_WAIT = 10.0
+"""Seconds to wait for the claims' lock; it is only ever held for a few instructions."""
+_MISSING = object()
+_LENGTH = 8
+"""Bytes of the length before each pickled chunk in the child's stream."""
+
+
+def from_both_ends(count: int, work: Callable[[int], Any]) -> list:
+    """``[work(0), …, work(count - 1)]``: this process works from the front while a forked child
+    works from the back, chunk by chunk, until they meet.
+
+    Each process does as much as its speed allows, with no split fixed in
+    advance. The child pickles each chunk's result into a shared mapping as
+    soon as it has it, and this process unpickles what has arrived between
+    its own chunks: when the two meet, only their last chunks are left to
+    pass. ``work`` must be deterministic (the answer never depends on the
+    child): a chunk the child claimed but did not deliver, because it failed
+    or could not start, is done here.
+    """
+    claims = Claims(count, shared=usable() and count > 1)
+    stream = None
+    if claims.shared:
+        try:
+            stream = mmap.mmap(-1, SHARED_BYTES)
+        except (OSError, ValueError):
+            stream = None
+    child = Forked(_from_back, claims, work, stream) if claims.shared else None
+    out = [_MISSING] * count
+    read = 0
+    try:
+        while (i := claims.front()) is not None:
+            out[i] = work(i)
+            if stream is not None:
+                read = _drain(stream, read, claims.written(), out)
+        if child is not None:
+            for i, value in child.result().items():
+                out[i] = value
+            if stream is not None:
+                _drain(stream, read, claims.written(), out)
+    finally:
+        if stream is not None:
+            stream.close()
+    return [work(i) if value is _MISSING else value for i, value in enumerate(out)]
+
+
+def _drain(stream: mmap.mmap, start: int, stop: int, out: list) -> int:
+    """Unpickle the chunks the child has written between ``start`` and ``stop`` into ``out``."""
+    with memoryview(stream) as view:
+        while start < stop:
+            size = int.from_bytes(view[start : start + _LENGTH], "little")
+            i, value = pickle.loads(view[start + _LENGTH : start + _LENGTH + size])
+            out[i] = value
+            start += _LENGTH + size
+    return start
+
+
+def _from_back(claims: Claims, work: Callable[[int], Any], stream: mmap.mmap | None) -> dict[int, Any]:
+    """In the child: claim chunks from the back, writing each result to ``stream``; those that do not fit are returned."""
+    rest: dict[int, Any] = {}
+    end = 0
+    while (i := claims.back()) is not None:
+        value = work(i)
+        if stream is not None and not rest:
+            data = pickle.dumps((i, value), protocol=pickle.HIGHEST_PROTOCOL)
+            if end + _LENGTH + len(data) <= len(stream):
+                stream[end : end + _LENGTH] = len(data).to_bytes(_LENGTH, "little")
+                stream[end + _LENGTH : end + _LENGTH + len(data)] = data
+                end += _LENGTH + len(data)
+                claims.written(end)
+                continue
+        rest[i] = value
+    return rest

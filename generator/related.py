@@ -53,10 +53,13 @@ class Related:
         most case pages in a forked child (render.PageRenderer.pages), so this runs there.
         """
         shared = []
+        mine, theirs = self.mine, self.theirs
         for attr, label, _w in WEIGHTS:
-            common = tuple(v for v in self.mine[attr] if v in self.theirs[attr])
-            if common:
-                shared.append((label, common))
+            their = theirs[attr]
+            if their:
+                common = tuple(filter(their.__contains__, mine[attr]))
+                if common:
+                    shared.append((label, common))
         return tuple(shared)
 
 

@@ -8,11 +8,13 @@ hand-written pages. The plugin and ``casebook export-docs`` both use it.
 from __future__ import annotations
 
 import html
+import io
 import json
 import posixpath
 import re
 from functools import lru_cache, partial
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType
 from typing import Callable, Iterator
 
 import jinja2
@@ -43,6 +45,8 @@ MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)(?:\s+([^>]*?))?\s*-->")
 STAGE_PAGE_LIMIT = 20
 """A training page shows at most this many cases; the stage index lists them all."""
 RECENT = 5
+CASE_CHUNK = 64
+"""Case pages per chunk when rendering every page at once (``PageRenderer.pages``): about 20 ms of work."""
 FORK_MIN = 400
 """From this many cases, a full build renders a share of the case pages in a forked child."""
 CHILD_SHARE = 0.58
@@ -94,11 +98,13 @@ def sources_text(sources) -> str:
     return "、".join(parts)
 
 
+@lru_cache(maxsize=20_000)
 def shared_text(shared) -> Markup:
     """What two related cases share, as text: 形成の要因「危機感の共有」「…」、地域課題「高齢化」 (values escaped).
 
     A filter rather than nested template loops: a case page lists five related
-    cases, and Jinja's ``loop.last`` bookkeeping was a third of its rendering.
+    cases, and Jinja's ``loop.last`` bookkeeping was a third of its rendering. Remembered:
+    the same few shared values recur across the pairs of a large casebook.
     """
     esc = escape_repeated
     return Markup("、".join(f"{esc(label)}「{'」「'.join(esc(v) for v in values)}」" for label, values in shared))
@@ -181,6 +187,45 @@ class _PlainOutputGenerator(jinja2.compiler.CodeGenerator):
         if finalize.src is not None:
             self.write(finalize.src)
 
+    @jinja2.compiler.optimizeconst
+    def visit_Call(self, node, frame, forward_caller: bool = False) -> None:
+        """``f(x)`` calls ``f`` directly when ``Context.call`` would pass it nothing more.
+
+        ``Context.call`` looks for ``pass_context`` and its kin on every call
+        (twice), and for a plain function only drops two keyword arguments it
+        added itself: on a case page, 25 calls of this kind were an eighth of
+        rendering it. The callee is evaluated once; anything but a plain Python
+        or built-in function goes through ``Context.call`` as before.
+        """
+        if forward_caller or self.environment.is_async or self.environment.sandboxed:
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self._callees = getattr(self, "_callees", 0) + 1
+        name = f"cb_callee_{self._callees}"
+        saved, self.stream = self.stream, io.StringIO()
+        try:
+            self.signature(node, frame)
+            arguments = self.stream.getvalue().removeprefix(", ")
+        finally:
+            self.stream = saved
+        self.write(f"({name}({arguments}) if environment.plain_callable({name} := ")
+        self.visit(node.node, frame)
+        self.write(f") else context.call({name}")
+        extra = {"_loop_vars": "_loop_vars"} if frame.loop_frame else {}
+        if frame.block_frame:
+            extra["_block_vars"] = "_block_vars"
+        self.signature(node, frame, extra or None)
+        self.write("))")
+
+
+def plain_callable(fn) -> bool:
+    """Whether ``Context.call`` would call ``fn`` as it is: a Python function without Jinja's
+    ``pass_*`` mark, or a built-in function (which cannot carry one)."""
+    kind = type(fn)
+    if kind is FunctionType:
+        return "jinja_pass_arg" not in fn.__dict__
+    return kind is BuiltinFunctionType
+
 
 def plain_output(env: jinja2.Environment) -> jinja2.Environment:
     """Have ``env`` compile autoescaped output with ``escape_output`` (see ``_PlainOutputGenerator``).
@@ -191,6 +236,7 @@ def plain_output(env: jinja2.Environment) -> jinja2.Environment:
     if _escape_text is not None and callable(getattr(jinja2.compiler.CodeGenerator, "_output_child_pre", None)):
         env.code_generator_class = _PlainOutputGenerator
         env.escape_output = escape_output  # type: ignore[attr-defined]
+        env.plain_callable = plain_callable  # type: ignore[attr-defined]
     return env
 
 
@@ -389,9 +435,34 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:
-        """Every generated page as (docs-relative path, Markdown), rendered in turn (see ``sources``)."""
-        for path, make, _later in self.sources():
-            yield path, make()
+        """Every generated page as (docs-relative path, Markdown), in the order of ``sources``.
+
+        All are rendered now (``casebook export-docs``, the benchmark): at many
+        cases, this process renders the index pages and then case pages from
+        the first while a forked child renders case pages from the last,
+        until they meet (``forked.from_both_ends``).
+        """
+        cases = self.book.cases
+        if self.memo is not None or len(cases) < FORK_MIN or not forked.usable():
+            for path, make, _later in self.sources():
+                yield path, make()
+            return
+        starts = range(0, len(cases), CASE_CHUNK)
+        related = self.book.related
+        for start in starts:
+            related.split_at(start)  # each process ranks the rows of its own chunks
+        related.prepare()
+
+        def work(i: int) -> list:
+            if i == 0:  # first, and so in this process: the index pages
+                return list(self._index_pages())
+            return self._case_pages(cases[starts[i - 1] : starts[i - 1] + CASE_CHUNK])
+
+        done = forked.from_both_ends(len(starts) + 1, work)
+        for start, markdowns in zip(starts, done[1:]):
+            for case, markdown in zip(cases[start : start + CASE_CHUNK], markdowns, strict=True):
+                yield self.case_path(case.id), markdown
+        yield from done[0]
 
     def sources(self) -> Iterator[tuple[str, Callable[[], str], bool]]:
         """Every generated page as (path, a function returning its Markdown, whether a forked child renders it).

@@ -100,6 +100,54 @@ def test_no_fork_while_other_threads_run():
     """)
 
 
+def test_work_from_both_ends_meets_in_the_middle():
+    """Each chunk is done once, by one of the two processes, and the results come back in order."""
+    run_fresh("""
+        import time
+        def work(i):
+            time.sleep(0.01)
+            return (i, os.getpid())
+        done = forked.from_both_ends(40, work)
+        assert [i for i, _ in done] == list(range(40))
+        pids = [pid for _, pid in done]
+        here = pids.count(os.getpid())
+        assert 5 < here < 35, pids  # both worked, each on one end
+        assert pids == sorted(pids, key=lambda p: p != os.getpid()), "this process from the front, the child from the back"
+    """)
+
+
+def test_chunks_a_dying_child_claimed_are_done_here():
+    run_fresh("""
+        real, parent = forked._from_back, os.getpid()
+        def claim_two_and_die(claims, work, stream):
+            if os.getpid() == parent:  # asked here once the child has failed: nothing is left to claim
+                return real(claims, work, stream)
+            claims.back(), claims.back()
+            os._exit(3)
+        forked._from_back = claim_two_and_die
+        assert forked.from_both_ends(10, lambda i: i * i) == [i * i for i in range(10)]
+    """)
+
+
+def test_results_too_large_for_the_stream_come_back_with_the_child():
+    run_fresh("""
+        import time
+        forked.SHARED_BYTES = 4096
+        def work(i):
+            time.sleep(0.005)
+            return (i, os.getpid(), "x" * 3000)
+        done = forked.from_both_ends(30, work)
+        assert [d[0] for d in done] == list(range(30))
+        assert any(d[1] != os.getpid() for d in done), "the child did some"
+    """)
+
+
+def test_both_ends_without_a_usable_fork(monkeypatch):
+    monkeypatch.setattr(forked, "usable", lambda: False)
+    assert forked.from_both_ends(5, lambda i: i + 1) == [1, 2, 3, 4, 5]
+    assert forked.from_both_ends(0, lambda i: i) == []
+
+
 def test_rendering_split_over_a_child_gives_the_same_pages():
     run_fresh("""
         from pathlib import Path
@@ -115,9 +163,10 @@ def test_rendering_split_over_a_child_gives_the_same_pages():
 
         forked.Forked.__init__ = spy
         render.FORK_MIN = 1
+        render.CASE_CHUNK = 16  # several chunks from each end
         split = list(PageRenderer(book).pages())
         assert len(started) == 1 and started[0] is not None and started[0].exitcode == 0, started
-        assert sorted(split) == sorted(alone) and len(alone) > 100
+        assert split == alone and len(alone) > 100  # the same pages, in the same order
         assert len({path for path, _ in split}) == len(split)
     """)
 

@@ -86,3 +86,63 @@ def test_plain_output_escapes_exactly_as_markupsafe_does():
 def test_the_generator_s_templates_compile_escaped_output_without_markup():
     assert environment().code_generator_class.__name__ == "_PlainOutputGenerator"
     assert escape_output("<&>'\"") == str(markupsafe.escape("<&>'\"")) and type(escape_output("x")) is str
+
+
+CALLS = {
+    "calls.txt": (
+        "{{ plain(1, 2) }}|{{ plain(a=3) }}|{{ plain(*xs, **kw) }}|{{ plain(1, class=2) }}|{{ now() }}|{{ '{:,}'.format(1234) }}|"
+        "{% for x in xs %}{{ with_context(x) }},{{ with_env() }},{{ with_eval() }},{{ callable_obj() }};{% endfor %}|"
+        "{% set y = plain(plain(1), b=plain(2)) %}{{ y }}|{{ m.twice('に') }}|{% call m.wrap() %}内側{% endcall %}|"
+        "{{ ns.method(5) }}|{{ plain.attr }}|{{ dict(a=1).get('a') }}|{{ cycler('甲', '乙').next() }}|{{ (lambda_like)(4) }}"
+        "{% for x in xs if plain(x) %}{{ loop.index }}{% endfor %}"
+    ),
+    "m.txt": "{% macro twice(s) %}{{ s }}{{ s }}{% endmacro %}{% macro wrap() %}[{{ caller() }}]{% endmacro %}",
+}
+
+
+class _NS:
+    def method(self, x):
+        return x * 2
+
+
+class _ContextCallable:
+    @jinja2.pass_context
+    def __call__(self, context):
+        return f"obj:{context.get('x')}"
+
+
+def test_direct_calls_give_what_context_call_gives():
+    """A plain function is called directly; pass_context and its kin, macros and callable objects as before."""
+
+    def plain(*args, **kwargs):
+        return f"p{args}{sorted(kwargs.items())}"
+
+    plain.attr = "属性"  # a function with attributes of its own is still plain
+
+    @jinja2.pass_context
+    def with_context(context, value):
+        return f"c:{value}:{context.get('x')}"
+
+    @jinja2.pass_environment
+    def with_env(env):
+        return type(env).__name__
+
+    @jinja2.pass_eval_context
+    def with_eval(eval_ctx):
+        return str(eval_ctx.autoescape)
+
+    def make(plain_env: bool):
+        env = jinja2.Environment(loader=jinja2.DictLoader(CALLS))
+        if plain_env:
+            plain_output(env)
+        env.globals.update(plain=plain, with_context=with_context, with_env=with_env, with_eval=with_eval, callable_obj=_ContextCallable(), now=lambda: "今", ns=_NS(), lambda_like=abs)
+        env.globals["m"] = env.get_template("m.txt").make_module()
+        return env
+
+    stock, plain_env = make(False), make(True)
+    context = {"xs": [1, 2], "kw": {"k": "v"}}
+    out = plain_env.get_template("calls.txt").render(context)
+    assert out == stock.get_template("calls.txt").render(context)
+    assert "c:1:" in out and "obj:" in out and "[内側]" in out and "1,234" in out and "p(1,)[('class', 2)]" in out  # the output holds what is compared
+    code = plain_env.compile(CALLS["calls.txt"], name="calls.txt", raw=True)
+    assert "environment.plain_callable(" in code and "context.call(" in code

@@ -963,7 +963,7 @@ def test_yml_extension_and_case_paths(project, errors_of, valid):
 
 
 def _many(valid: str, n: int) -> dict:
-    """``n`` valid records c000…; c001 (first half) and the last one (second half) each carry one defect."""
+    """``n`` valid records c000…; c001 (near the front) and the last one (the back) each carry one defect."""
     files = {f"c{i:03d}.yaml": sub(valid, "id: x", f"id: c{i:03d}") for i in range(n)}
     files["c001.yaml"] = sub(files["c001.yaml"], "legal_form: 任意団体", "legal_form: 任意")
     last = f"c{n - 1:03d}.yaml"
@@ -979,6 +979,7 @@ import generator.validate as v
 from generator.errors import DataError
 
 v.PARALLEL_MIN = int(sys.argv[2])
+v.CHUNK = 2  # several chunks from each end, with a defect in the first and in the last
 children = []
 start = forked.Forked.__init__
 def spy(self, fn, *args):
@@ -1032,7 +1033,7 @@ def test_split_check_gives_what_one_process_gives(project, valid):
 
 @needs_split
 def test_split_check_survives_a_child_that_dies(project, valid):
-    """If the forked child exits without an answer, its half is checked here: nothing is lost."""
+    """If the forked child exits without an answer, what it claimed is checked here: nothing is lost."""
     got = _load_fresh(project(_many(valid, 12)), 4, "kill")
     assert got["children"] == [True]
     assert [(path, field) for _msg, path, field in got["errors"]] == [
