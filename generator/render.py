@@ -369,8 +369,8 @@ class PageRenderer:
         self._templates = {}
         self._items: dict[tuple, str] = memo.setdefault(("list items",), {}) if memo is not None else {}
         """(link, id, name, place, text) → a listing's <li>: one case appears on a dozen listing pages."""
-        self._items_now: dict[tuple, str] = {}
-        """(to root, case id, stage) → <li>, for this renderer's pages (the records do not change during a build)."""
+        self._items_now: dict[tuple, dict[str, str]] = {}
+        """(to root, stage) → case id → <li>, for this renderer's pages (the records do not change during a build)."""
         self._facet_links: dict[tuple, Markup] = {}
         """(to root, facet, label, text, class) → <a>, for pages outside index/ (case pages ask about 30 each)."""
 
@@ -415,21 +415,22 @@ class PageRenderer:
 
         def list_items(cases, stage: str | None = None) -> str:
             """The <li> of each case (case_item.html.j2), with its first sentence or, given a stage, its lesson."""
-            item = self._template("case_item.html.j2")
-            now = self._items_now
-            out = []
-            for c in cases:
-                li = now.get((to_root, c.id, stage))
-                if li is None:
-                    text = c.stage_lesson(stage) if stage else first_sentence(c.summary)
-                    key = (to_root, c.id, c.name, c.prefecture, c.municipality, text)
-                    li = self._items.get(key)
-                    if li is None:
-                        link = to_root + page_url(f"cases/{c.id}.md", self.directory_urls)
-                        li = self._items[key] = item.render(c=c, link=link, text=text).strip()
-                    now[(to_root, c.id, stage)] = li
-                out.append(li)
+            now = self._items_now.get((to_root, stage))
+            if now is None:
+                now = self._items_now[(to_root, stage)] = {}
+            get = now.get
+            out = [get(c.id) or new_item(c, stage, now) for c in cases]
             return "\n".join(out) + "\n" if out else ""
+
+        def new_item(c, stage: str | None, now: dict) -> str:
+            text = c.stage_lesson(stage) if stage else first_sentence(c.summary)
+            key = (to_root, c.id, c.name, c.prefecture, c.municipality, text)
+            li = self._items.get(key)
+            if li is None:
+                link = to_root + page_url(f"cases/{c.id}.md", self.directory_urls)
+                li = self._items[key] = self._template("case_item.html.j2").render(c=c, link=link, text=text).strip()
+            now[c.id] = li
+            return li
 
         return template.render(list_items=list_items, url=url, link_to=link_to, facet_a=facet_a, **context)
 
@@ -458,7 +459,8 @@ class PageRenderer:
                 return list(self._index_pages())
             return self._case_pages(cases[starts[i - 1] : starts[i - 1] + CASE_CHUNK])
 
-        done = forked.from_both_ends(len(starts) + 1, work)
+        with forked.gc_frozen():
+            done = forked.from_both_ends(len(starts) + 1, work)
         for start, markdowns in zip(starts, done[1:]):
             for case, markdown in zip(cases[start : start + CASE_CHUNK], markdowns, strict=True):
                 yield self.case_path(case.id), markdown

@@ -195,3 +195,46 @@ def test_pages_rendered_when_asked_give_the_same_pages():
         assert lazy == alone
         assert len(rendered) == len(book.cases) - len(later)  # this process rendered only its own share
     """)
+
+
+def test_gc_paused_puts_what_it_made_in_the_oldest_generation():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with forked.gc_paused():
+        assert not gc.isenabled()
+        made = [[i] for i in range(100)]
+    assert gc.isenabled()
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(made) in oldest and all(id(x) in oldest for x in made)
+    assert gc.get_freeze_count() == 0
+
+
+def test_gc_blocks_leave_someone_else_s_frozen_objects_frozen():
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with forked.gc_paused():
+            [[i] for i in range(100)]
+        with forked.gc_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_gc_frozen_leaves_what_exists_out_of_collections_until_the_block_ends():
+    import gc
+
+    kept = [[i] for i in range(100)]
+    with forked.gc_frozen():
+        assert gc.get_freeze_count() >= len(kept)
+        inside = [[i] for i in range(10)]
+        collectable = {id(o) for o in gc.get_objects()}
+        assert id(inside) in collectable  # made in the block: collected as usual
+        assert not any(id(x) in collectable for x in kept)
+    assert gc.get_freeze_count() == 0
+    assert id(kept[0]) in {id(o) for o in gc.get_objects()}
