@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import related  # noqa: E402
+from generator import loader, related, render  # noqa: E402
 from generator.indices import build_casebook  # noqa: E402
 from generator.render import PageRenderer  # noqa: E402
 from generator.search import _npm_binary  # noqa: E402
@@ -48,9 +48,18 @@ from tests.sitebuild import synthetic_site  # noqa: E402
 GNU_TIME = "/usr/bin/time"
 
 
-def median_of(fn, runs: int) -> tuple[float, list]:
+def cold() -> None:
+    """Forget what earlier runs in this process left in memos, so that each run starts as a new process does."""
+    related._last = None  # no ranking kept from the previous run (mkdocs serve keeps one)
+    loader._PLAIN_TAGS.clear()
+    for memo in (render.shared_text, render.escape_repeated, render._pagefind_text, render._relpath):
+        memo.cache_clear()
+
+
+def median_of(fn, runs: int, setup=cold) -> tuple[float, list]:
     times, results = [], []
     for _ in range(runs):
+        setup()
         t = time.perf_counter()
         results.append(fn())
         times.append(time.perf_counter() - t)
@@ -135,7 +144,6 @@ def run(n: int, runs: int) -> dict:
         validate_s, _ = median_of(lambda: len(load_dataset(project).cases), runs)
 
         def generate():
-            related._last = None  # cold: no ranking kept from the previous run (mkdocs serve keeps one)
             book = build_casebook(load_dataset(project))
             return sum(len(md) for _p, md in PageRenderer(book).pages())
 

@@ -345,6 +345,11 @@ def restore_html(html_text: str, blocks: list[str], token: str) -> str:
     return re.sub(rf"<p>{token}x(\d+)</p>", lambda m: blocks[int(m.group(1))], html_text)
 
 
+_TO_ROOT = "\x00to-root\x00"
+"""Stands for the way from a page to the site's root in a listing item rendered for every depth
+(no record holds a NUL character: YAML does not allow one)."""
+
+
 def _from_child(child: forked.Forked, i: int) -> str:
     return child.result()[i]
 
@@ -368,7 +373,8 @@ class PageRenderer:
         self.env = environment(templates)  # one per process and template folder: compiled templates survive serve rebuilds
         self._templates = {}
         self._items: dict[tuple, str] = memo.setdefault(("list items",), {}) if memo is not None else {}
-        """(link, id, name, place, text) → a listing's <li>: one case appears on a dozen listing pages."""
+        """(id, name, place, text) → a listing's <li>, its link starting with ``_TO_ROOT``: one case appears
+        on a dozen listing pages, at two or three depths."""
         self._items_now: dict[tuple, dict[str, str]] = {}
         """(to root, stage) → case id → <li>, for this renderer's pages (the records do not change during a build)."""
         self._facet_links: dict[tuple, Markup] = {}
@@ -424,12 +430,12 @@ class PageRenderer:
 
         def new_item(c, stage: str | None, now: dict) -> str:
             text = c.stage_lesson(stage) if stage else first_sentence(c.summary)
-            key = (to_root, c.id, c.name, c.prefecture, c.municipality, text)
+            key = (c.id, c.name, c.prefecture, c.municipality, text)
             li = self._items.get(key)
-            if li is None:
-                link = to_root + page_url(f"cases/{c.id}.md", self.directory_urls)
+            if li is None:  # rendered once for pages at every depth, with a stand-in for the way to the root
+                link = _TO_ROOT + page_url(f"cases/{c.id}.md", self.directory_urls)
                 li = self._items[key] = self._template("case_item.html.j2").render(c=c, link=link, text=text).strip()
-            now[c.id] = li
+            li = now[c.id] = li.replace(_TO_ROOT, to_root)
             return li
 
         return template.render(list_items=list_items, url=url, link_to=link_to, facet_a=facet_a, **context)
