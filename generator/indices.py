@@ -34,13 +34,30 @@ class Facet:
     slug: str
     values: tuple[FacetValue, ...]
     extract: Callable[[Case], Iterable[str]] = field(repr=False)
-    cases: dict[str, list[Case]] = field(default_factory=dict, repr=False)
     by_label: dict[str, FacetValue] = field(default_factory=dict, repr=False)
     overview: str | None = None
     """Page listing the values, when it is not the usual ``index/<slug>/index.md``."""
+    _cases: dict[str, list[Case]] | None = field(default=None, repr=False, compare=False)
+    _fill: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         self.by_label = {v.label: v for v in self.values}
+
+    @property
+    def cases(self) -> dict[str, list[Case]]:
+        """Value label → its cases, in あいうえお order.
+
+        Filled when first asked for, for every facet of the casebook at once
+        (``build_facets``): case pages need only the values and their pages, so
+        a full build renders them in a forked child while this process fills
+        the lists for the index pages.
+        """
+        if self._cases is None:
+            if self._fill is None:
+                self._cases = {}
+            else:
+                self._fill()
+        return self._cases  # type: ignore[return-value]
 
     @property
     def overview_path(self) -> str:
@@ -102,7 +119,7 @@ def kana_row(case: Case) -> str:
 
 
 def build_facets(vocab: dict[str, Vocabulary], cases: list[Case]) -> dict[str, Facet]:
-    """All facets in display order, each with its cases in あいうえお order."""
+    """All facets in display order, each with its cases in あいうえお order (listed when first asked for: ``Facet.cases``)."""
     decades = sorted({c.founded // 10 * 10 for c in cases if c.founded})
     facets = [
         Facet("stage", "研修の段階", "stage", tuple(FacetValue(s, STAGE_SLUGS[s]) for s in STAGES), lambda c: [s for s, _ in c.stages]),
@@ -123,10 +140,18 @@ def build_facets(vocab: dict[str, Vocabulary], cases: list[Case]) -> dict[str, F
         Facet("decade", "設立の年代", "decade", tuple(FacetValue(f"{d}年代", f"{d}s") for d in decades), lambda c: (decade_label(c.founded),) if c.founded else ()),
         Facet("kana", "読み（あいうえお順）", "kana", tuple(FacetValue(label, slug) for label, slug, _ in KANA_ROWS) + (FacetValue("その他", "other"),), lambda c: (kana_row(c),), overview="cases/index.md"),
     ]
+
+    def fill() -> None:
+        for facet in facets:
+            facet._cases = {}
+        for facet in facets:
+            lists = facet._cases
+            for case in cases:  # cases arrive sorted, so every list stays in あいうえお order
+                for label in facet.extract(case):
+                    lists.setdefault(label, []).append(case)
+
     for facet in facets:
-        for case in cases:  # cases arrive sorted, so every list stays in あいうえお order
-            for label in facet.extract(case):
-                facet.cases.setdefault(label, []).append(case)
+        facet._fill = fill
     return {f.name: f for f in facets}
 
 
