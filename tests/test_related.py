@@ -149,3 +149,41 @@ def test_rows_are_ranked_a_block_at_a_time_when_asked_for(monkeypatch):
     assert {cid: [(r.case.id, r.score) for r in rel[cid]] for cid in order} == want
     assert rel.get("no-such-case") is None and "c00" in rel and len(rel) == 30
     related._last = None
+
+
+def test_shared_html_is_shared_text_of_shared():
+    """render.shared_html (the fast path of case pages) writes what the shared_text filter writes of Related.shared."""
+    from generator.render import shared_html, shared_text
+
+    values = ["防災", "配食", "見守り<&>", "交流"]
+    cases = [
+        make(f"c{i}", chr(0x3042 + i), formation=["危機感の共有"] if i % 3 else ["人材"], sustain=["法人化"] if i % 2 else (), issues=["高齢化", "空き家"][: i % 3], acts=values[i % 4 :] + values[: i % 2])
+        for i in range(12)
+    ]
+    rel = related_cases(cases)
+    pairs = [r for c in cases for r in rel[c.id]]
+    assert pairs and any(len(r.shared) > 2 for r in pairs) and any("&lt;" in shared_html(r) for r in pairs)
+    for r in pairs:
+        assert shared_html(r) == str(shared_text(r.shared))
+
+
+def test_argmax_and_argpartition_rank_alike(monkeypatch):
+    """The repeated-argmax selection (small k) finds the cases argpartition finds, in the same order."""
+    import random
+
+    from generator import related
+
+    rng = random.Random(7)
+    acts, issues = ["防災", "配食", "見守り", "交流", "農業"], ["高齢化", "空き家", "移動"]
+    cases = [make(f"c{i:02d}", f"か{i:02d}", issues=rng.sample(issues, rng.randint(0, 2)), acts=rng.sample(acts, rng.randint(0, 3))) for i in range(60)]
+
+    def ranking():
+        related._last = None
+        rel = related_cases(cases)
+        return {c.id: [(r.case.id, r.score) for r in rel[c.id]] for c in cases}
+
+    by_argmax = ranking()
+    monkeypatch.setattr(related, "ARGMAX_K", 0)
+    by_partition = ranking()
+    assert by_argmax == by_partition
+    assert sum(len(v) for v in by_argmax.values()) > 200  # most cases have five related cases
