@@ -159,6 +159,7 @@ def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: li
         errors.append(CaseError(Location(display), "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
         return
     doc = read_document(path, places.root, errors, display)
+    forked.keep(doc.node)  # in a forked child: not freed, node by node, before the child ends
     if doc.node is None or (isinstance(doc.node, yaml.ScalarNode) and doc.node.tag == "tag:yaml.org,2002:null"):
         if len(errors) == before:
             errors.append(CaseError(Location(doc.display), "", "ファイルが空です。事例を1件書くか、ファイルを消してください。"))

@@ -116,6 +116,22 @@ def test_work_from_both_ends_meets_in_the_middle():
     """)
 
 
+def test_only_a_child_keeps_what_it_is_given():
+    """forked.keep holds objects in a forked child (which ends without freeing them) and does nothing here."""
+    run_fresh("""
+        import time
+        def work(i):
+            time.sleep(0.01)
+            forked.keep([i])
+            return (os.getpid(), None if forked._KEPT is None else len(forked._KEPT))
+        done = forked.from_both_ends(30, work)
+        here = [kept for pid, kept in done if pid == os.getpid()]
+        there = [kept for pid, kept in done if pid != os.getpid()]
+        assert here and all(k is None for k in here), here
+        assert there and sorted(there) == list(range(1, len(there) + 1)), there  # one more each chunk
+    """)
+
+
 def test_chunks_a_dying_child_claimed_are_done_here():
     run_fresh("""
         real, parent = forked._from_back, os.getpid()
