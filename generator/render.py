@@ -51,9 +51,9 @@ CASE_CHUNK = 64
 FORK_MIN = 400
 """From this many cases, a full build renders a share of the case pages in a forked child."""
 CHILD_SHARE = 0.58
-"""The child's share of the case pages: this process also renders the index pages, and takes the child's pages
-back (0.1 s at 5,000). With 0.65 the child finished 0.2 s after this process at 5,000 cases (export-docs, the
-benchmark); in a full build both cores are busy either way, so the share changes little there."""
+"""In a full build (``sources``), the child's share of the case pages: this process also renders the index pages,
+and takes the child's pages back. In a full build both cores are busy either way, so the share changes little
+there; rendering every page at once (``pages``) shares them by speed instead."""
 
 _NEWLINES = re.compile(r"[ \t]*[\r\n][\s]*")
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]#{}!|])")
@@ -477,7 +477,7 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> Iterator[tuple[str, str]]:
-        """Every generated page as (docs-relative path, Markdown), in the order of ``sources``.
+        """Every generated page as (docs-relative path, Markdown): the case pages, then the index pages.
 
         All are rendered now (``casebook export-docs``, the benchmark): at many
         cases, this process renders the index pages and then case pages from
