@@ -193,7 +193,10 @@ class Claims:
         self._lock: Any = None
         if shared:
             ctx = multiprocessing.get_context("fork")
-            self._ends, self._lock = ctx.RawArray("q", [0, count, 0]), ctx.Lock()
+            try:
+                self._ends, self._lock = ctx.RawArray("q", [0, count, 0]), ctx.Lock()
+            except (OSError, ImportError):  # no shared semaphores here (a container without /dev/shm): no child
+                self._ends, self._lock = [0, count, 0], None
 
     @property
     def shared(self) -> bool:

@@ -158,6 +158,19 @@ def test_results_too_large_for_the_stream_come_back_with_the_child():
     """)
 
 
+def test_both_ends_without_shared_semaphores_work_here(monkeypatch):
+    import multiprocessing
+
+    def no_semaphores():
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(forked, "usable", lambda: True)
+    monkeypatch.setattr(multiprocessing.get_context("fork"), "Lock", no_semaphores)
+    claims = forked.Claims(3, shared=True)
+    assert not claims.shared
+    assert forked.from_both_ends(4, lambda i: i * 10) == [0, 10, 20, 30]
+
+
 def test_both_ends_without_a_usable_fork(monkeypatch):
     monkeypatch.setattr(forked, "usable", lambda: False)
     assert forked.from_both_ends(5, lambda i: i + 1) == [1, 2, 3, 4, 5]
