@@ -51,8 +51,8 @@ class Related:
     def shared(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """(what is shared, the shared values), e.g. (("形成の要因", ("危機感の共有",)),).
 
-        Worked out when a page shows it, not with the ranking: a full build renders
-        most case pages in a forked child (render.PageRenderer.pages), so this runs there.
+        Worked out when asked for, not with the ranking. Case pages write the same
+        as text in one pass, without this tuple (``render.shared_html``).
         """
         shared = []
         mine, theirs = self.mine, self.theirs
