@@ -52,7 +52,7 @@ def cold() -> None:
     """Forget what earlier runs in this process left in memos, so that each run starts as a new process does."""
     related._last = None  # no ranking kept from the previous run (mkdocs serve keeps one)
     loader._PLAIN_TAGS.clear()
-    for memo in (render.escape_repeated, render._pagefind_text, render._relpath):
+    for memo in (render.escape_repeated, render._pagefind_text, render._filter_span, render._relpath):
         memo.cache_clear()
 
 

@@ -137,6 +137,12 @@ def pagefind_value(value) -> Markup:
 
 
 @lru_cache(maxsize=100_000)
+def _filter_span(name: str, value: str) -> str:
+    """A case page's element for one Pagefind filter value (the same few hundred on every page: made once)."""
+    return f'<span data-pagefind-filter="{html.escape(name)}:{_pagefind_text(value)}"></span>\n'
+
+
+@lru_cache(maxsize=100_000)
 def _pagefind_text(text: str) -> Markup:
     return Markup(html.escape(text.replace(",", "，"), quote=True))
 
@@ -413,13 +419,19 @@ class PageRenderer:
             return relative(here, target)
 
         here_url = page_url(here, self.directory_urls)
+        directory_urls = self.directory_urls
+        to_root = relative_url(here_url, "")
+        to_root = "" if to_root == "./" else to_root
+        # A link to a page outside this page's top folder is the way to the root and the page's URL.
+        top, slash, _rest = here_url.partition("/")
+        other_top = top + "/" if slash else None
 
         def link_to(target: str) -> str:
             """Final URL, unescaped (for autoescaped HTML templates)."""
-            return relative_url(here_url, page_url(target, self.directory_urls))
-
-        to_root = relative_url(here_url, "")
-        to_root = "" if to_root == "./" else to_root
+            url = page_url(target, directory_urls)
+            if other_top is not None and url and not url.startswith(other_top):
+                return to_root + url
+            return relative_url(here_url, url)
         # Facet pages live under index/: from a page outside it, a link to one is the way to the root and the
         # page's URL, so the <a> is the same on every page at the same depth.
         shared = self._facet_links if not here.startswith("index/") else {}
@@ -581,7 +593,7 @@ class PageRenderer:
             case=case,
             body=(body or "").strip(),
             related=self.book.related.get(case.id, []),
-            search_filters=self.search_filters(case),
+            filter_spans=Markup("".join(_filter_span(name, value) for name, values in self.search_filters(case) for value in values)),
         )
 
     def search_filters(self, case) -> list[tuple[str, tuple[str, ...]]]:

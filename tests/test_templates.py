@@ -146,3 +146,23 @@ def test_direct_calls_give_what_context_call_gives():
     assert "c:1:" in out and "obj:" in out and "[内側]" in out and "1,234" in out and "p(1,)[('class', 2)]" in out  # the output holds what is compared
     code = plain_env.compile(CALLS["calls.txt"], name="calls.txt", raw=True)
     assert "environment.plain_callable(" in code and "context.call(" in code
+
+
+def test_link_to_gives_relative_url_from_every_kind_of_page(tmp_path):
+    """``link_to`` takes a shortcut for targets outside the page's top folder; it must give what relative_url gives."""
+    from generator.indices import build_casebook
+    from generator.render import PageRenderer, page_url, relative_url
+    from generator.validate import load_dataset
+
+    from .sitebuild import REPO
+
+    (tmp_path / "links.md.j2").write_text("{% for t in targets %}{{ link_to(t) }}\n{% endfor %}", encoding="utf-8")
+    book = build_casebook(load_dataset(REPO))
+    heres = ["index.md", "about.md", "cases/index.md", "cases/asemigawa.md", "index/index.md", "index/prefecture/kochi.md", "training/shiru.md", "cases.md", "casesx/a.md"]
+    targets = [*heres, "cases/hata.md", "cases/asemigawa.md", "index/matrix/activity/bosai-shiru.md", "training/index.md", "casesx.md", "cases/sub/deeper.md"]
+    for directory_urls in (True, False):
+        renderer = PageRenderer(book, templates=tmp_path, directory_urls=directory_urls)
+        for here in heres:
+            got = renderer._render("links.md.j2", here, targets=targets).split("\n")[:-1]
+            want = [relative_url(page_url(here, directory_urls), page_url(t, directory_urls)) for t in targets]
+            assert got == want, (here, directory_urls)
