@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import loader, related, render  # noqa: E402
+from generator import kana_key, loader, related, render  # noqa: E402
 from generator.indices import build_casebook  # noqa: E402
 from generator.render import PageRenderer  # noqa: E402
 from generator.search import _npm_binary  # noqa: E402
@@ -52,6 +52,7 @@ def cold() -> None:
     """Forget what earlier runs in this process left in memos, so that each run starts as a new process does."""
     related._last = None  # no ranking kept from the previous run (mkdocs serve keeps one)
     loader._PLAIN_TAGS.clear()
+    kana_key.cache_clear()
     for memo in (render.escape_repeated, render._pagefind_text, render._filter_span, render._relpath):
         memo.cache_clear()
 

@@ -84,11 +84,13 @@ class Related:
 
 
 def features(case: Case) -> dict[str, tuple[str, ...]]:
-    out = {}
-    for attr, _label, _w in WEIGHTS:
-        values = getattr(case, attr)
-        out[attr] = tuple(v.factor if hasattr(v, "factor") else v for v in values)
-    return out
+    """The case's values of each weighted attribute (a factor note's factor)."""
+    return {
+        "formation_factors": tuple([n.factor for n in case.formation_factors]),
+        "sustainability_factors": tuple([n.factor for n in case.sustainability_factors]),
+        "regional_issues": case.regional_issues,
+        "activities": case.activities,
+    }
 
 
 _last: tuple[tuple, dict] | None = None

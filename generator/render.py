@@ -372,6 +372,8 @@ _TO_ROOT = "\x00to-root\x00"
 
 
 _SHARED = Markup("\x00shared\x00")
+_ANY_ID = "\x00id\x00"
+"""A stand-in case id, in a link to a case page (no id or folder holds a NUL)."""
 """Stands for what two related cases share in a related case's <li>, rendered once for every page."""
 
 
@@ -403,7 +405,7 @@ class PageRenderer:
         self._items_now: dict[tuple, dict[str, str]] = {}
         """(to root, stage) → case id → <li>, for this renderer's pages (the records do not change during a build)."""
         self._related_items: dict[tuple[str, str], str] = {}
-        """(link, case id) → the case's <li> among a page's related cases, what is shared left as ``_SHARED``
+        """(link to a stand-in case, or the link itself; case id) → the case's <li> among a page's related cases, what is shared left as ``_SHARED``
         (case pages link to another case the same way: a case is listed on a few pages, rendered once)."""
         self._facet_links: dict[tuple, Markup] = {}
         """(to root, facet, label, text, class) → <a>, for pages outside index/ (case pages ask about 30 each)."""
@@ -476,12 +478,18 @@ class PageRenderer:
             """The <li> of each related case (related_item.html.j2, rendered once per case and link to it),
             with what the two cases share."""
             heads = self._related_items
+            case_link = link_to(f"cases/{_ANY_ID}.md")
+            own_folders = here_url.split("/")
             out = []
             for r in related:
-                link = link_to(f"cases/{r.case.id}.md")
-                head = heads.get((link, r.case.id))
+                case_id = r.case.id
+                # Links from this page to case pages differ only in the id, unless the id is a folder of
+                # this page's own URL: the link to a stand-in id, made once per page, keys the <li>.
+                key = (case_link, case_id) if case_id not in own_folders else (link_to(f"cases/{case_id}.md"), case_id)
+                head = heads.get(key)
                 if head is None:
-                    head = heads[link, r.case.id] = self._template("related_item.html.j2").render(c=r.case, link=link, shared=_SHARED).strip()
+                    link = key[0].replace(_ANY_ID, case_id)
+                    head = heads[key] = self._template("related_item.html.j2").render(c=r.case, link=link, shared=_SHARED).strip()
                 out.append(head.replace(_SHARED, shared_html(r)))
             return Markup("\n".join(out))
 

@@ -187,3 +187,11 @@ def test_argmax_and_argpartition_rank_alike(monkeypatch):
     by_partition = ranking()
     assert by_argmax == by_partition
     assert sum(len(v) for v in by_argmax.values()) > 200  # most cases have five related cases
+
+
+def test_features_cover_exactly_the_weighted_attributes():
+    from generator.related import WEIGHTS, features
+
+    case = make("a", "あ", formation=("危機感の共有",), sustain=("自主財源の確保",), issues=("高齢化",), acts=("防災",))
+    assert tuple(features(case)) == tuple(attr for attr, _label, _w in WEIGHTS)
+    assert features(case) == {"formation_factors": ("危機感の共有",), "sustainability_factors": ("自主財源の確保",), "regional_issues": ("高齢化",), "activities": ("防災",)}
