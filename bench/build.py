@@ -53,6 +53,7 @@ def cold() -> None:
     related._last = None  # no ranking kept from the previous run (mkdocs serve keeps one)
     loader._PLAIN_TAGS.clear()
     kana_key.cache_clear()
+    render._SHARED_PARTS.clear()
     for memo in (render.escape_repeated, render._pagefind_text, render._filter_span, render._relpath):
         memo.cache_clear()
 
