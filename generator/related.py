@@ -219,23 +219,24 @@ class _Ranker:
         width = max(len(columns), 1)
         exact32 = (max(w for *_x, w in WEIGHTS) * width + 1) * self.scale < EXACT32_LIMIT
         dtype = np.float32 if exact32 else np.float64
-        self.x = np.zeros((n, width), dtype=dtype)
-        self.x[rows, cols] = 1.0
+        x = np.zeros((n, width), dtype=dtype)
+        x[rows, cols] = 1.0
         col_weight = np.zeros(width, dtype=dtype)
         col_weight[cols] = weights
-        self.xw = self.x * col_weight
         order = sorted(range(n), key=lambda i: (kana_key(cases[i].kana), cases[i].id))
-        self.tiebreak = np.empty(n, dtype=dtype)
-        self.tiebreak[order] = np.arange(n, 0, -1, dtype=dtype)
+        tiebreak = np.empty(n, dtype=dtype)
+        tiebreak[order] = np.arange(n, 0, -1, dtype=dtype)
+        # One product gives the keys: [x·w·scale, 1] · [x, tiebreak]ᵀ = (x·w·xᵀ)·scale + tiebreak,
+        # every partial sum an integer below the limit above, so exact as the three steps were.
+        self.left = np.hstack([x * (col_weight * self.scale), np.ones((n, 1), dtype=dtype)])
+        self.right = np.ascontiguousarray(np.hstack([x, tiebreak[:, None]]).T)
 
     def rank(self, start: int, stop: int) -> dict[str, list[tuple[str, int]]]:
         """Rows ``start`` to ``stop``: case id → [(related id, score)], best first, scores above 0."""
         n, k, scale, ids = self.n, self.k, self.scale, self.ids
         if k <= 0:
             return {ids[i]: [] for i in range(start, stop)}
-        keys = self.xw[start:stop] @ self.x.T  # the weights two cases share
-        keys *= scale
-        keys += self.tiebreak
+        keys = self.left[start:stop] @ self.right  # the weights two cases share, times scale, plus the tiebreak
         rows = np.arange(stop - start)
         keys[rows, np.arange(start, stop)] = 0.0  # a case is not related to itself
         if k <= ARGMAX_K:

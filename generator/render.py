@@ -393,6 +393,8 @@ _TO_ROOT = "\x00to-root\x00"
 
 
 _SHARED = Markup("\x00shared\x00")
+_SEPARATORS = {" ": " ", "、": "、"}
+"""Separators templates join facet links with, escaped (``facet_a.each``)."""
 _ANY_ID = "\x00id\x00"
 """A stand-in case id, in a link to a case page (no id or folder holds a NUL)."""
 """Stands for what two related cases share in a related case's <li>, rendered once for every page."""
@@ -428,8 +430,8 @@ class PageRenderer:
         self._related_items: dict[tuple[str, str], str] = {}
         """(link to a stand-in case, or the link itself; case id) → the case's <li> among a page's related cases, what is shared left as ``_SHARED``
         (case pages link to another case the same way: a case is listed on a few pages, rendered once)."""
-        self._facet_links: dict[tuple, Markup] = {}
-        """(to root, facet, label, text, class) → <a>, for pages outside index/ (case pages ask about 30 each)."""
+        self._facet_links: dict[str, dict[tuple, Markup]] = {}
+        """To root → (facet, label, text, class) → <a>, for pages outside index/ (case pages ask about 30 each)."""
 
     def _template(self, name: str) -> jinja2.Template:
         return self._templates.get(name) or self._templates.setdefault(name, self.env.get_template(name))
@@ -457,11 +459,11 @@ class PageRenderer:
             return relative_url(here_url, url)
         # Facet pages live under index/: from a page outside it, a link to one is the way to the root and the
         # page's URL, so the <a> is the same on every page at the same depth.
-        shared = self._facet_links if not here.startswith("index/") else {}
+        shared = self._facet_links.setdefault(to_root, {}) if not here.startswith("index/") else {}
 
         def facet_a(facet: str, label: str, text=None, cls: str | None = None) -> Markup:
             """``<a>`` to a facet value's page (for autoescaped templates: the text is escaped here)."""
-            key = (to_root, facet, label, text, cls)
+            key = (facet, label, text, cls)
             a = shared.get(key)
             if a is None:
                 attr = f' class="{cls}"' if cls else ""
@@ -472,7 +474,9 @@ class PageRenderer:
 
         def each(facet: str, labels, separator: str, cls: str | None = None) -> Markup:
             """``facet_a`` of several values, joined (one call from a template, not a loop with ``loop.last``)."""
-            return Markup(html.escape(separator).join(facet_a(facet, label, None, cls) for label in labels))
+            get = shared.get
+            links = [get((facet, label, None, cls)) or facet_a(facet, label, None, cls) for label in labels]
+            return Markup((_SEPARATORS.get(separator) or html.escape(separator)).join(links))
 
         facet_a.each = each
 
