@@ -626,19 +626,18 @@ class PageRenderer:
             case=case,
             body=(body or "").strip(),
             related=self.book.related.get(case.id, []),
-            filter_spans=Markup("".join(_filter_span(name, value) for name, values in self.search_filters(case) for value in values)),
+            filter_spans=self.filter_spans(case),
         )
 
-    def search_filters(self, case) -> list[tuple[str, tuple[str, ...]]]:
-        """Pagefind filters of a case page: (filter name, values), in the order the search page shows them."""
+    def filter_spans(self, case) -> Markup:
+        """The case page's Pagefind filters, one element per value, in the order the search page shows
+        them: 地方 (from the prefecture), then ``SEARCH_FILTERS``."""
         facets = self.book.facets
-        region = PREFECTURE_BY_NAME[case.prefecture].region
-        out = [("地方", (region,))]
+        spans = [_filter_span("地方", PREFECTURE_BY_NAME[case.prefecture].region)]
         for name, facet in SEARCH_FILTERS:
-            values = tuple(facets[facet].extract(case))
-            if values:
-                out.append((name, values))
-        return out
+            for value in facets[facet].extract(case):
+                spans.append(_filter_span(name, value))
+        return Markup("".join(spans))
 
     def _cases_index(self) -> str:
         book = self.book
