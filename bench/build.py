@@ -16,7 +16,8 @@ see bench/synthetic.py; the bundled content, glossary and national figures):
 Builds run in turns. A build's time ends when the command returns, with the new
 site in place; the previous site is then removed by a background process
 (output.remove_in_background), which the benchmark waits for, untimed, before
-the next build. It prints medians, the plugin's overhead as build-nosearch / baseline, peak
+the next build. It prints medians (for validate and generate also their CPU seconds, over both
+processes: steadier than wall time when the machine's speed drifts), the plugin's overhead as build-nosearch / baseline, peak
 memory (of the largest process, GNU time; and of the whole process tree at any
 moment, sampled from /proc), the site's size (with its search index) and one case page's HTML size, and writes
 bench/results/build.json.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,14 +60,27 @@ def cold() -> None:
         memo.cache_clear()
 
 
-def median_of(fn, runs: int, setup=cold) -> tuple[float, list]:
-    times, results = [], []
+def cpu_seconds() -> float:
+    """User and system CPU time of this process and of its children that have ended (forked workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def median_of(fn, runs: int, setup=cold) -> tuple[float, list, float]:
+    """Median wall time of ``runs`` calls, their results, and the median CPU time they took (all processes).
+
+    The CPU time moves less than the wall time when this machine's speed drifts between runs,
+    and shows the work itself: wall time is about half of it when both cores are busy.
+    """
+    times, results, cpus = [], [], []
     for _ in range(runs):
         setup()
+        cpu = cpu_seconds()
         t = time.perf_counter()
         results.append(fn())
         times.append(time.perf_counter() - t)
-    return statistics.median(times), results
+        cpus.append(cpu_seconds() - cpu)
+    return statistics.median(times), results, statistics.median(cpus)
 
 
 def _tree_rss_kib(pid: int) -> int:
@@ -143,13 +158,13 @@ def run(n: int, runs: int) -> dict:
 
         # Each run's dataset is dropped before the next: holding three 5,000-record datasets made the
         # collector's full passes walk them all, and generate below took 0.4 s longer for it.
-        validate_s, _ = median_of(lambda: len(load_dataset(project).cases), runs)
+        validate_s, _, validate_cpu = median_of(lambda: len(load_dataset(project).cases), runs)
 
         def generate():
             book = build_casebook(load_dataset(project))
             return sum(len(md) for _p, md in PageRenderer(book).pages())
 
-        generate_s, sizes = median_of(generate, runs)
+        generate_s, sizes, generate_cpu = median_of(generate, runs)
         export = Path(tmp) / "export"
         subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(project), "export-docs", str(export)], check=True, capture_output=True, env=env)
         configs(project, export)
@@ -160,6 +175,7 @@ def run(n: int, runs: int) -> dict:
             "build": [*mkdocs],
         }
         out: dict = {"n": n, "runs": runs, "validate_s": round(validate_s, 3), "generate_s": round(generate_s, 3), "markdown_chars": sizes[0]}
+        out |= {"validate_cpu_s": round(validate_cpu, 3), "generate_cpu_s": round(generate_cpu, 3)}
         # In turns (build, no-search, baseline, build, ...): this machine's speed drifts by tens of
         # percent over minutes, and taking turns exposes the three to the same drift, so ratios hold.
         measured: dict[str, list[tuple[float, int, int]]] = {name: [] for name in builds}
@@ -195,6 +211,7 @@ def main() -> None:
             f"{r['baseline_s']:>8.1f}s {r['overhead_ratio']:>8.2f} {r['build_peak_mib']:>9.0f} {r['build_tree_peak_mib']:>9.0f} {r['site_mib']:>9.1f} {r['case_page_kib']:>9.1f}",
             flush=True,
         )
+        print(f"{'':>5} CPU seconds, all processes: validate {r['validate_cpu_s']:.2f}, generate {r['generate_cpu_s']:.2f}", flush=True)
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)
     (target / "build.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
