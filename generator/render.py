@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import posixpath
 import re
 from functools import lru_cache, partial
+from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType
 from typing import Callable, Iterator
@@ -175,7 +175,9 @@ def one_line(value) -> str:
 
 
 def yaml_str(value: str) -> str:
-    return json.dumps(str(value), ensure_ascii=False)
+    """A YAML (JSON) double-quoted string: what ``json.dumps(str(value), ensure_ascii=False)`` gives,
+    without building an encoder per call (two calls per case page, each 15 times this one)."""
+    return _json_string(str(value))
 
 
 def flat_globals(env: jinja2.Environment) -> jinja2.Environment:

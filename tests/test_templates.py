@@ -166,3 +166,13 @@ def test_link_to_gives_relative_url_from_every_kind_of_page(tmp_path):
             got = renderer._render("links.md.j2", here, targets=targets).split("\n")[:-1]
             want = [relative_url(page_url(here, directory_urls), page_url(t, directory_urls)) for t in targets]
             assert got == want, (here, directory_urls)
+
+
+def test_yaml_str_writes_what_json_dumps_writes():
+    """Front matter strings: the encoder function json.dumps uses for a str, called directly."""
+    import json
+
+    from generator.render import yaml_str
+
+    for text in ("集落活動センター", 'a"b\\c', "改行\nタブ\t\x00\x1f\x7f", "\u2028\u2029", "😀𠀋", "", "</script>", 2024):
+        assert yaml_str(text) == json.dumps(str(text), ensure_ascii=False)
