@@ -395,11 +395,11 @@ _TO_ROOT = "\x00to-root\x00"
 
 
 _SHARED = Markup("\x00shared\x00")
-_SEPARATORS = {" ": " ", "、": "、"}
-"""Separators templates join facet links with, escaped (``facet_a.each``)."""
+"""Stands for what two related cases share in a related case's <li>, rendered once for every page."""
 _ANY_ID = "\x00id\x00"
 """A stand-in case id, in a link to a case page (no id or folder holds a NUL)."""
-"""Stands for what two related cases share in a related case's <li>, rendered once for every page."""
+_SEPARATORS = {" ": " ", "、": "、"}
+"""Separators templates join facet links with, escaped (``facet_a.each``)."""
 
 
 def _from_child(child: forked.Forked, i: int) -> str:
