@@ -287,12 +287,12 @@ def case_files(data_dir: Path) -> list[Path]:
         files.append(single)
     folder = data_dir / "cases"
     if folder.is_dir():
-        # One directory read, sorted by name: Path.glob and sorting Path objects cost a tenth of a second at 5,000 files.
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith((".yaml", ".yml")) and not e.name.startswith("."))
-        base = str(folder)
-        files.extend(Path(base, n) for n in names if n.endswith(".yaml"))
-        files.extend(Path(base, n) for n in names if n.endswith(".yml"))
+        # One directory read, sorted by name, not by Path: Path.glob and sorting Path objects cost a tenth of a
+        # second at 5,000 files. iterdir makes each child Path without parsing it again (half of Path(folder, name)).
+        by_name = {p.name: p for p in folder.iterdir()}
+        names = sorted(n for n in by_name if n.endswith((".yaml", ".yml")) and not n.startswith("."))
+        files.extend(by_name[n] for n in names if n.endswith(".yaml"))
+        files.extend(by_name[n] for n in names if n.endswith(".yml"))
     return files
 
 

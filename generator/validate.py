@@ -87,27 +87,30 @@ def load_cases(
     machine's cores when there are many (parsing is CPU-bound and files are
     independent). Results keep file order either way.
     """
+    out: list[Case] = []
+    if cache is None:  # every file is checked, in order: no lookups by path
+        for _path, cases, errs in _check_parallel(files, vocab, root):
+            out.extend(cases)
+            errors.extend(errs)
+        return out
     results: dict[Path, tuple[list[Case], list[CaseError]]] = {}
     todo: list[Path] = []
-    sigs = {}
+    sigs: dict[Path, object] = {}
     for path in files:
-        if cache is not None:
-            try:
-                sigs[path] = signature(path)
-            except OSError:
-                sigs[path] = None
-            hit = cache.get(path, sigs[path]) if sigs[path] else None
-            if hit is not None:
-                results[path] = hit
-                continue
-        todo.append(path)
+        try:
+            sigs[path] = signature(path)
+        except OSError:
+            sigs[path] = None
+        hit = cache.get(path, sigs[path]) if sigs[path] else None
+        if hit is not None:
+            results[path] = hit
+        else:
+            todo.append(path)
     for path, cases, errs in _check_parallel(todo, vocab, root):
         results[path] = (cases, errs)
-        if cache is not None and sigs.get(path):
+        if sigs[path]:
             cache.put(path, sigs[path], cases, errs)
-    if cache is not None:
-        cache.save({str(p) for p in files})
-    out: list[Case] = []
+    cache.save({str(p) for p in files})
     for path in files:
         cases, errs = results[path]
         out.extend(cases)
