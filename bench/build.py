@@ -6,6 +6,8 @@ For each N, in one run and on the same synthetic project (FICTIONAL records,
 see bench/synthetic.py; the bundled content, glossary and national figures):
 
   validate      load + validate every record, no cache (cold)
+  yaml-load     its baseline: PyYAML's C loader over the same files, parse only
+                (no checks, no locations kept), timed in the same turns
   generate      the generator's own work: validate, model and indices,
                 related cases, every page's Markdown
   build         `mkdocs build` with the plugin and Pagefind (what `make site` runs)
@@ -13,7 +15,9 @@ see bench/synthetic.py; the bundled content, glossary and national figures):
   baseline      plain `mkdocs build` (no casebook plugin, same theme and
                 extensions) of the same pages exported with `casebook export-docs`
 
-Builds run in turns. A build's time ends when the command returns, with the new
+Everything runs in turns (validate, yaml-load, generate, then the three builds, and
+again): this machine's speed drifts by a factor of two within minutes, so every figure
+is sampled over the same stretch of time and their ratios hold. A build's time ends when the command returns, with the new
 site in place; the previous site is then removed by a background process
 (output.remove_in_background), which the benchmark waits for, untimed, before
 the next build. It prints medians (for validate and generate also their CPU seconds, over both
@@ -39,6 +43,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
 
 from generator import kana_key, loader, related, render  # noqa: E402
 from generator.indices import build_casebook  # noqa: E402
@@ -66,21 +72,16 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def median_of(fn, runs: int, setup=cold) -> tuple[float, list, float]:
-    """Median wall time of ``runs`` calls, their results, and the median CPU time they took (all processes).
+def timed_call(fn, setup=cold) -> tuple[float, object, float]:
+    """Wall time of one cold call, its result, and the CPU time it took (all processes).
 
-    The CPU time moves less than the wall time when this machine's speed drifts between runs,
-    and shows the work itself: wall time is about half of it when both cores are busy.
+    The CPU time shows the work itself: wall time is about half of it when both cores are busy.
     """
-    times, results, cpus = [], [], []
-    for _ in range(runs):
-        setup()
-        cpu = cpu_seconds()
-        t = time.perf_counter()
-        results.append(fn())
-        times.append(time.perf_counter() - t)
-        cpus.append(cpu_seconds() - cpu)
-    return statistics.median(times), results, statistics.median(cpus)
+    setup()
+    cpu = cpu_seconds()
+    t = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t, result, cpu_seconds() - cpu
 
 
 def _tree_rss_kib(pid: int) -> int:
@@ -156,15 +157,20 @@ def run(n: int, runs: int) -> dict:
         if binary:
             env["PAGEFIND_BINARY_PATH"] = binary
 
-        # Each run's dataset is dropped before the next: holding three 5,000-record datasets made the
-        # collector's full passes walk them all, and generate below took 0.4 s longer for it.
-        validate_s, _, validate_cpu = median_of(lambda: len(load_dataset(project).cases), runs)
+        files = loader.case_files(project / "data")
+
+        def yaml_load():
+            for f in files:
+                yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader)
 
         def generate():
             book = build_casebook(load_dataset(project))
             return sum(len(md) for _p, md in PageRenderer(book).pages())
 
-        generate_s, sizes, generate_cpu = median_of(generate, runs)
+        # The in-process stages, each a fresh cold run. Each run's dataset is dropped before the next:
+        # holding three 5,000-record datasets made the collector's full passes walk them all.
+        stages = {"validate": lambda: len(load_dataset(project).cases), "yaml_load": yaml_load, "generate": generate}
+        staged: dict[str, list[tuple[float, object, float]]] = {name: [] for name in stages}
         export = Path(tmp) / "export"
         subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(project), "export-docs", str(export)], check=True, capture_output=True, env=env)
         configs(project, export)
@@ -174,16 +180,23 @@ def run(n: int, runs: int) -> dict:
             "build_nosearch": [*mkdocs, "-f", "mkdocs-nosearch.yml"],
             "build": [*mkdocs],
         }
-        out: dict = {"n": n, "runs": runs, "validate_s": round(validate_s, 3), "generate_s": round(generate_s, 3), "markdown_chars": sizes[0]}
-        out |= {"validate_cpu_s": round(validate_cpu, 3), "generate_cpu_s": round(generate_cpu, 3)}
-        # In turns (build, no-search, baseline, build, ...): this machine's speed drifts by tens of
-        # percent over minutes, and taking turns exposes the three to the same drift, so ratios hold.
+        # In turns (stages, baseline, no-search, build, stages, ...): this machine's speed drifts by a
+        # factor of two within minutes, and taking turns exposes all of them to the same drift, so ratios hold.
         measured: dict[str, list[tuple[float, int, int]]] = {name: [] for name in builds}
         for _ in range(runs):
+            for name, fn in stages.items():
+                staged[name].append(timed_call(fn))
             for name, cmd in builds.items():
                 measured[name].append(timed_command(cmd, project, env))
                 wait_for_removals(project)
+        out: dict = {"n": n, "runs": runs, "markdown_chars": staged["generate"][0][1]}
+        for name, runs_of in staged.items():
+            out[f"{name}_s"] = round(statistics.median(w for w, _, _ in runs_of), 3)
+            out[f"{name}_cpu_s"] = round(statistics.median(c for _, _, c in runs_of), 3)
+        out["validate_runs_s"] = [round(w, 3) for w, _, _ in staged["validate"]]
+        out["generate_runs_s"] = [round(w, 3) for w, _, _ in staged["generate"]]
         for name, runs_of in measured.items():
+            out[f"{name}_runs_s"] = [round(w, 2) for w, _, _ in runs_of]
             out[f"{name}_s"] = round(statistics.median(w for w, _, _ in runs_of), 2)
             out[f"{name}_peak_mib"] = round(max(p for _, p, _ in runs_of) / 1024, 1)
             out[f"{name}_tree_peak_mib"] = round(max(t for _, _, t in runs_of) / 1024, 1)
@@ -192,6 +205,7 @@ def run(n: int, runs: int) -> dict:
         out["pagefind_mib"] = round(sum(tree_size(p) for p in site.glob("pagefind*")) / 2**20, 1)  # every part
         out["case_page_kib"] = round((site / "cases" / "synthetic-00001" / "index.html").stat().st_size / 1024, 1)
         out["overhead_ratio"] = round(out["build_nosearch_s"] / out["baseline_s"], 3)
+        out["validate_yaml_ratio"] = round(out["validate_s"] / out["yaml_load_s"], 3)
         shutil.rmtree(project / "site-baseline", ignore_errors=True)
     return out
 
@@ -212,6 +226,12 @@ def main() -> None:
             flush=True,
         )
         print(f"{'':>5} CPU seconds, all processes: validate {r['validate_cpu_s']:.2f}, generate {r['generate_cpu_s']:.2f}", flush=True)
+        print(
+            f"{'':>5} validate / yaml.load with the C loader, same files: {r['validate_s']:.2f} / {r['yaml_load_s']:.2f} s = {r['validate_yaml_ratio']:.2f}",
+            flush=True,
+        )
+        runs_of = ", ".join(f"{k[:-7]} {r[k]}" for k in ("validate_runs_s", "generate_runs_s", "build_runs_s", "baseline_runs_s"))
+        print(f"{'':>5} each run, in order: {runs_of}", flush=True)
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)
     (target / "build.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
