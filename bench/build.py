@@ -17,8 +17,8 @@ see bench/synthetic.py; the bundled content, glossary and national figures):
 
 Everything runs in turns (validate, yaml-load, generate, then the three builds, and
 again): this machine's speed drifts by a factor of two within minutes, so every figure
-is sampled over the same stretch of time and their ratios hold. A build's time ends when the command returns, with the new
-site in place; the previous site is then removed by a background process
+is sampled over the same stretch of time and their ratios hold. A build's time ends
+when the command returns, with the new site in place; the previous site is then removed by a background process
 (output.remove_in_background), which the benchmark waits for, untimed, before
 the next build. It prints medians (for validate and generate also their CPU seconds, over both
 processes: steadier than wall time when the machine's speed drifts), the plugin's overhead as build-nosearch / baseline, peak
