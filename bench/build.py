@@ -16,15 +16,17 @@ see bench/synthetic.py; the bundled content, glossary and national figures):
                 extensions) of the same pages exported with `casebook export-docs`
 
 Everything runs in turns (validate, yaml-load, generate, then the three builds, and
-again): this machine's speed drifts by a factor of two within minutes, so every figure
-is sampled over the same stretch of time and their ratios hold. A build's time ends
-when the command returns, with the new site in place; the previous site is then removed by a background process
-(output.remove_in_background), which the benchmark waits for, untimed, before
-the next build. It prints medians (for validate and generate also their CPU seconds, over both
-processes: steadier than wall time when the machine's speed drifts), the plugin's overhead as build-nosearch / baseline, peak
-memory (of the largest process, GNU time; and of the whole process tree at any
-moment, sampled from /proc), the site's size (with its search index) and one case page's HTML size, and writes
-bench/results/build.json.
+again): this machine's speed drifts by a factor of two within minutes, CPU seconds
+too, so every figure is sampled over the same stretch of time and their ratios hold.
+A build's time ends when the command returns, with the new site in place; the
+previous site is then removed by a background process (output.remove_in_background),
+which the benchmark waits for, untimed, before the next build.
+
+It prints medians and each run (for validate and generate also their CPU seconds over
+both processes: the work itself), the plugin's overhead as build-nosearch / baseline,
+validate / yaml-load, peak memory (of the largest process, GNU time; and of the whole
+process tree at any moment, sampled from /proc), the site's size (with its search
+index) and one case page's HTML size, and writes bench/results/build.json.
 """
 
 from __future__ import annotations
