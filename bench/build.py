@@ -195,8 +195,7 @@ def run(n: int, runs: int) -> dict:
         for name, runs_of in staged.items():
             out[f"{name}_s"] = round(statistics.median(w for w, _, _ in runs_of), 3)
             out[f"{name}_cpu_s"] = round(statistics.median(c for _, _, c in runs_of), 3)
-        out["validate_runs_s"] = [round(w, 3) for w, _, _ in staged["validate"]]
-        out["generate_runs_s"] = [round(w, 3) for w, _, _ in staged["generate"]]
+            out[f"{name}_runs_s"] = [round(w, 3) for w, _, _ in runs_of]
         for name, runs_of in measured.items():
             out[f"{name}_runs_s"] = [round(w, 2) for w, _, _ in runs_of]
             out[f"{name}_s"] = round(statistics.median(w for w, _, _ in runs_of), 2)
