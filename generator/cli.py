@@ -1,4 +1,4 @@
-"""The ``casebook`` command: what MkDocs lacks (validate, new, schema, export-docs)."""
+"""The ``casebook`` command: what MkDocs lacks (validate, new, schema, export-docs, postprocess, check-links)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__, prefectures
-from .errors import CaseError, DataError
-from .output import atomic_write_text
+from . import __version__
+from .model import prefectures
+from .postprocess.atomic import atomic_write_text
+from .records import CaseError, DataError
 
 log = logging.getLogger("casebook")
 
@@ -48,8 +49,8 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool) -> None:
     """事例レコードを検査する（PATHS を省くとすべて）。問題がなければ終了コード 0。"""
-    from .loader import expand_paths
-    from .validate import load_dataset
+    from .records import load_dataset
+    from .records.files import expand_paths
 
     root = ctx.obj["root"]
     case_paths = expand_paths([p.resolve() for p in paths]) if paths else None
@@ -68,8 +69,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bo
 @click.pass_context
 def schema(ctx: click.Context, output: Path | None) -> None:
     """事例レコードの JSON Schema を書き出す（エディタの入力補完用）。"""
-    from .jsonschema import case_schema
-    from .validate import load_vocabulary
+    from .records import load_vocabulary
+    from .records.json_schema import case_schema
 
     root = ctx.obj["root"]
     errors: list[CaseError] = []
@@ -98,7 +99,7 @@ def schema(ctx: click.Context, output: Path | None) -> None:
 @click.pass_context
 def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal_form, summary, force) -> None:
     """新しい事例のひな形を data/cases/<id>.yaml に作る（足りない値は尋ねる）。"""
-    from .newcase import NewCaseError, write_new_case
+    from .records.scaffold import NewCaseError, write_new_case
 
     root = ctx.obj["root"]
     given = {"id": case_id, "name": name, "kana": kana, "prefecture": prefecture, "municipality": municipality, "legal_form": legal_form, "summary": summary}
@@ -124,7 +125,9 @@ def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def export_docs(ctx: click.Context, target: Path) -> None:
-    """Markdown の全ページ（content と生成ページ）を TARGET に書き出す（他のエンジン用）。"""
+    """TARGET に mkdocs.yml と docs/（content と生成ページ）を書き出す（MkDocs・ProperDocs などで作れます）。
+
+    作ったサイトには casebook postprocess を実行してください。"""
     from .export import export_docs as run
 
     root = ctx.obj["root"]
@@ -134,6 +137,43 @@ def export_docs(ctx: click.Context, target: Path) -> None:
         _print_errors(exc.errors, "text")
         sys.exit(1)
     click.echo(f"{count} ページを {target} に書き出しました。")
+    click.echo(f"サイトを作るには: mkdocs build -f {target / 'mkdocs.yml'}（作ったあと casebook postprocess {target / 'site'}）")
+
+
+@main.command()
+@click.argument("site", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-search", is_flag=True, help="検索索引（Pagefind）を作らない")
+@click.pass_context
+def postprocess(ctx: click.Context, site: Path, no_search: bool) -> None:
+    """export-docs から別のエンジンで作ったサイト SITE に、検索索引・用語集リンク・安全のための処理を加える。"""
+    import dataclasses
+
+    from .postprocess.settings import Settings, casebook_options, read_mkdocs_yml
+    from .postprocess.site import postprocess_site
+    from .records import load_dataset
+    from .search.pagefind import find_binary
+
+    root = ctx.obj["root"]
+    if not (site / "index.html").is_file():
+        click.echo(f"{site} にサイトがありません。先に mkdocs build で作ってください。", err=True)
+        sys.exit(2)
+    config = read_mkdocs_yml(root)
+    settings = Settings.from_options(casebook_options(config))
+    if no_search:
+        settings = dataclasses.replace(settings, search=False)
+    try:
+        dataset = load_dataset(root, root / settings.data_dir, root / config.get("docs_dir", "docs"))
+    except DataError as exc:
+        _print_errors(exc.errors, "text")
+        sys.exit(1)
+    binary = find_binary(root) if settings.search else None
+    if settings.search and binary is None:
+        click.echo("Pagefind が見つかりません。`make site`（または `npm ci`）で入れるか、--no-search を付けてください。", err=True)
+        sys.exit(1)
+    if binary is not None and binary.warning:
+        click.echo(binary.warning, err=True)
+    done = postprocess_site(site, settings, dataset.glossary, binary, bool(config.get("use_directory_urls", True)))
+    click.echo(f"{done['pages']} ページを処理し、{done['searchable']} ページを検索の対象にしました。{done['search']}")
 
 
 @main.command("check-links")
@@ -141,7 +181,7 @@ def export_docs(ctx: click.Context, target: Path) -> None:
 @click.pass_context
 def check_links(ctx: click.Context, site: Path | None) -> None:
     """作ったサイト（既定: site/）の中のリンクと見出しへのリンクがすべてつながっているか確かめる。"""
-    from .links import check_site
+    from .postprocess.linkcheck import check_site
 
     site = site or ctx.obj["root"] / "site"
     if not (site / "index.html").is_file():

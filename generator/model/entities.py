@@ -1,0 +1,143 @@
+"""The data model: frozen dataclasses for records, vocabularies, glossary terms and the validated dataset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..records.errors import Location
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a vocabulary."""
+
+    label: str
+    slug: str
+    description: str
+    group: str | None = None
+    location: Location = field(default=Location(""), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A controlled list of terms (e.g. ``activity``), with its own index pages."""
+
+    name: str
+    title: str
+    slug: str
+    terms: tuple[Term, ...]
+    by_label: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(cls, name: str, title: str, slug: str, terms: tuple[Term, ...]) -> "Vocabulary":
+        return cls(name, title, slug, terms, {t.label: t for t in terms})
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class FactorNote:
+    """A formation or sustainability factor with what the case shows of it."""
+
+    factor: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Support:
+    """How an outside actor helped."""
+
+    actor: str
+    effects: tuple[str, ...] = ()
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Population:
+    people: int | None = None
+    households: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One validated case record."""
+
+    id: str
+    name: str
+    kana: str
+    prefecture: str
+    municipality: str
+    summary: str
+    stages: tuple[tuple[str, str], ...]
+    sources: tuple[Source, ...]
+    kind: str = "団体"
+    district: str | None = None
+    founded: int | None = None
+    legal_form: str | None = None
+    scope: str | None = None
+    base: str | None = None
+    structure: str | None = None
+    population: Population | None = None
+    regional_issues: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+    income_sources: tuple[str, ...] = ()
+    challenges: tuple[str, ...] = ()
+    formation_factors: tuple[FactorNote, ...] = ()
+    sustainability_factors: tuple[FactorNote, ...] = ()
+    external_support: tuple[Support, ...] = ()
+    body: str | None = None
+    completeness: str = "部分的"
+    verified: str | None = None
+    status: str = "公開"
+    location: Location = field(default=Location(""), compare=False, repr=False)
+
+    @property
+    def place(self) -> str:
+        return self.prefecture + self.municipality
+
+    @property
+    def published(self) -> bool:
+        return self.status == "公開"
+
+    def stage_lesson(self, stage: str) -> str | None:
+        for name, lesson in self.stages:  # at most four: a loop, not a dict per call (listings ask 100,000s of times)
+            if name == stage:
+                return lesson
+        return None
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    slug: str
+    reading: str
+    definition: str
+    sources: tuple[Source, ...]
+    aka: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    link: bool = True
+    location: Location = field(default=Location(""), compare=False, repr=False)
+
+
+
+@dataclass
+class Dataset:
+    """Everything the site is built from, validated (``records.load_dataset``)."""
+
+    vocab: dict[str, Vocabulary]
+    cases: list[Case]
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    national: dict | None = None
+    narratives: dict[str, Path] = field(default_factory=dict)
+    """Case id → ``content/cases/<id>.md``."""
+
+    @property
+    def published(self) -> list[Case]:
+        return [c for c in self.cases if c.published]

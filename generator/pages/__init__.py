@@ -1,0 +1,1 @@
+"""Pages: every generated page as (docs-relative path, Markdown), and the markers of hand-written pages."""

@@ -1,0 +1,1 @@
+"""After rendering: sanitizing, glossary links, link checking, the atomic site swap (engine-independent)."""

@@ -1,0 +1,129 @@
+"""What a rendered page gets after the engine: the allow-list, safe external links, glossary links,
+and the search index over the built site.
+
+The MkDocs plugin calls ``ArticleProcessor`` on each page's content as MkDocs
+renders it, and ``finish_search`` after the build. ``postprocess_site`` does
+the same on a site another engine built from ``casebook export-docs``: the
+exported pages mark their content with ``CONTENT_START`` / ``CONTENT_END``,
+so exactly what Markdown rendered is processed, as in the plugin.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+from ..model.entities import GlossaryTerm
+from ..pages.text import page_url, relative_url
+from ..search import ASSETS as SEARCH_ASSETS
+from ..search.pagefind import PagefindBinary, SiteIndexer
+from .atomic import atomic_write_text
+from .glossary import GlossaryLinker
+from .sanitize import protect_external_links, sanitize
+from .settings import Settings
+
+log = logging.getLogger("mkdocs.plugins.casebook.postprocess")
+CONTENT_START = "<!-- casebook:content -->"
+CONTENT_END = "<!-- /casebook:content -->"
+PAGES_CSS = Path(__file__).resolve().parent.parent / "pages" / "casebook.css"
+ASSET_FILES = {"assets/casebook.css": PAGES_CSS, "assets/casebook-search.js": SEARCH_ASSETS / "casebook-search.js"}
+"""Site path → the package file every built site carries (the pages' styles, the search page's script)."""
+_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset")>')
+
+
+class ArticleProcessor:
+    """The post-rendering steps of one page's content (its article HTML, before the theme wraps it)."""
+
+    def __init__(self, settings: Settings, glossary: list[GlossaryTerm], directory_urls: bool = True):
+        self.settings = settings
+        self.linker = GlossaryLinker(glossary)
+        self.glossary_url = page_url(settings.glossary_page, directory_urls) if glossary else None
+
+    def clean(self, html: str, src_uri: str) -> str:
+        """The allow-list (unless the page is excluded), then ``rel="noopener noreferrer"`` on external links."""
+        if self.settings.sanitized(src_uri):
+            html = sanitize(html)
+        return protect_external_links(html)
+
+    def link_glossary(self, html: str, src_uri: str, url: str) -> str:
+        """Link the first use of each glossary term, on the pages ``link_glossary_in`` names."""
+        if self.glossary_url is None or not self.settings.glossary_linked(src_uri):
+            return html
+        return self.linker.link(html, relative_url(url, self.glossary_url))
+
+
+def source_candidates(dest: str) -> tuple[str, ...]:
+    """The docs paths a built page may come from: ``a/b/index.html`` ← ``a/b.md`` or ``a/b/index.md``."""
+    if dest == "index.html":
+        return ("index.md",)
+    if dest.endswith("/index.html"):
+        stem = dest[: -len("/index.html")]
+        return (stem + ".md", stem + "/index.md")
+    return (dest[:-5] + ".md",)
+
+
+def site_pages(site_dir: Path) -> list[str]:
+    """Every HTML page of a built site (site-relative, sorted), without search indexes and assets."""
+    out = []
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        if not rel.startswith(("pagefind", "assets/", ".")):
+            out.append(rel)
+    return out
+
+
+def postprocess_site(site_dir: Path, settings: Settings, glossary: list[GlossaryTerm], binary: PagefindBinary | None, directory_urls: bool = True) -> dict:
+    """Process every page of a built site in place, copy the assets, build the search index; return counts.
+
+    A page already processed (it has ``data-pagefind-body``) is left alone, so running it twice changes nothing.
+    """
+    site_dir = site_dir.resolve()
+    articles = ArticleProcessor(settings, glossary, directory_urls)
+    searchable: list[str] = []
+    processed = 0
+    for dest in site_pages(site_dir):
+        sources = source_candidates(dest)
+        src = sources[0]
+        is_searchable = all(settings.searchable(s) for s in sources) and dest != "404.html"
+        path = site_dir / dest
+        text = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" in text:
+            searchable.append(dest) if is_searchable else None
+            continue
+        start, end = text.find(CONTENT_START), text.find(CONTENT_END)
+        url = "" if dest == "index.html" else (dest[: -len("index.html")] if dest.endswith("/index.html") else dest)
+        if 0 <= start < end:
+            content = text[start + len(CONTENT_START) : end]
+            if not all(settings.sanitized(s) for s in sources):
+                src = next(s for s in sources if not settings.sanitized(s))
+            content = articles.link_glossary(articles.clean(content, src), src, url)
+            body = ' data-pagefind-body' if is_searchable else ""
+            text = f'{text[:start]}<div class="cb-content"{body}>{content}</div>{text[end + len(CONTENT_END):]}'
+        elif is_searchable:
+            text = _ARTICLE.sub(r"\1 data-pagefind-body>", text, count=1)
+        else:
+            continue
+        atomic_write_text(path, text)
+        processed += 1
+        if is_searchable:
+            searchable.append(dest)
+    copy_assets(site_dir)
+    summary = ""
+    if settings.search and binary is not None:
+        indexer = SiteIndexer(binary, site_dir, searchable, settings.search_part_pages)
+        summary = indexer.finish()
+    return {"pages": processed, "searchable": len(searchable), "search": summary}
+
+
+def copy_assets(site_dir: Path) -> None:
+    """The package's styles and search script into ``site_dir/assets`` (where every page links them)."""
+    for rel, source in ASSET_FILES.items():
+        target = site_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_bytes() != source.read_bytes():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)

@@ -1,0 +1,252 @@
+"""What a valid record is: the one definition behind ``casebook validate``,
+the MkDocs plugin and ``casebook schema``.
+
+Field names are English; the descriptions (shown in editors through the
+JSON Schema) and every message are Japanese. Fields whose values group
+cases are declared in ``registry`` and built into the records here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import prefectures
+from ..model.entities import Case, FactorNote, GlossaryTerm, Population, Source, Support, Term
+from . import registry
+from .errors import CaseError, Location
+from .fields import INVALID, Choice, Date, Field, Int, ListOf, MapOf, Record, Text, Url, Vocab, Walk, this_year
+from .policy import markdown_problems
+from .registry import COMPLETENESS, KINDS, SOURCED, STAGES, STATUSES, STRUCTURES
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+KANA = r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fb\u30fd\u30fe \u3000]+$"
+_HTML = re.compile(r"<[A-Za-z!/?]")
+
+
+class Plain(Text):
+    """Text that may not carry raw HTML (our policy: reject, never pass through)."""
+
+    def accept(self, value, node, field, w):
+        if _HTML.search(value):
+            return w.error(node, field, "HTML タグ（< で始まる書き方）は使えません。ふつうの文章で書いてください。")
+        return value
+
+
+class MarkdownText(Text):
+    """A narrative in Markdown, checked against the content policy in ``safety``."""
+
+    def accept(self, value, node, field, w):
+        problems = markdown_problems(value)
+        if not problems:
+            return value
+        at = node.start_mark
+        source = w.text.split("\n")[at.line : node.end_mark.line + 1]
+        value_lines = value.split("\n")
+        for line, column, message in problems:
+            w.errors.append(CaseError(Location(w.display, *_find(source, at, value_lines, line, column)), field, message))
+        return INVALID
+
+
+def _find(source: list[str], at, value_lines: list[str], line: int, column: int) -> tuple[int, int]:
+    """Where a place inside a scalar's value is in the file.
+
+    Folding, quoting and indentation change columns and lines, so the text at
+    that place is looked up in the scalar's source lines; a place that cannot
+    be found (say, a problem only seen after rendering) is the scalar's start.
+    """
+    text = value_lines[line] if line < len(value_lines) else ""
+    for width in (24, 12, 6, 3):
+        snippet = text[column : column + width]
+        if len(snippet) < min(width, 3):
+            continue
+        for i, src in enumerate(source):
+            start = at.column if i == 0 else 0
+            hit = src.find(snippet, start)
+            if hit >= 0 and (width >= len(text) - column or src.count(snippet) == 1 or i >= line):
+                return at.line + i, hit
+    return at.line, at.column
+
+
+def slug(max_len: int = 64) -> Text:
+    return Text(max_len=max_len, pattern=SLUG, pattern_message="半角の小文字・数字とハイフンだけで書いてください（例: kawane-shinko）。先頭と末尾にハイフンは使えません。")
+
+
+def _population_rule(values, node, field, w: Walk):
+    if values.get("people") is None and values.get("households") is None:
+        w.error(node, field, "人口（people）か世帯数（households）の少なくとも一方を書いてください。")
+
+
+def source_record(url_required: bool) -> Record:
+    return Record(
+        (
+            Field("title", Plain(max_len=200), True, description="出典の題名（ページや資料の名前）"),
+            Field("url", Url(max_len=2000), url_required, description="出典の URL（http または https）"),
+            Field("publisher", Plain(max_len=100), description="発行者（市町村、省庁、新聞社など）"),
+            Field("year", Int(1868, this_year, "年"), description="発行年"),
+        ),
+        factory=Source,
+    )
+
+
+def _factor_record(vocabulary: str) -> Record:
+    return Record(
+        (
+            Field("factor", Vocab(vocabulary=vocabulary), True, description="要因（語彙から選ぶ）"),
+            Field("detail", Plain(max_len=1000), description="この事例で具体的にどうだったか"),
+        ),
+        factory=FactorNote,
+    )
+
+
+_CHOICES = {
+    "prefecture": Choice(choices=tuple(p.name for p in prefectures.PREFECTURES), suggest=prefectures.suggest),
+    "kind": Choice(choices=tuple(KINDS)),
+    "structure": Choice(choices=tuple(STRUCTURES)),
+}
+_DEFAULTS = {"kind": "団体"}
+
+
+def registry_field(row: registry.FacetField) -> Field:
+    """The record field of a registry row that has a record key."""
+    if row.factor:
+        kind = ListOf(_factor_record(row.name), row.min_items)
+    elif row.vocabulary:
+        kind = ListOf(Vocab(vocabulary=row.name), row.min_items, True) if row.many else Vocab(vocabulary=row.name)
+    else:
+        kind = _CHOICES[row.name]
+    return Field(row.key, kind, row.required, default=_DEFAULTS.get(row.name), description=row.description)
+
+
+_KEYED = {row.key: registry_field(row) for row in registry.FIELDS if row.key}
+"""Record key → field, for every registry row with a key (in registry order)."""
+
+
+def _keyed(*keys: str) -> tuple[Field, ...]:
+    return tuple(_KEYED[k] for k in keys)
+
+
+_IDENTITY = ("kind", "prefecture")
+"""Registry fields placed among the identity fields at the top of a record."""
+
+CASE = Record(
+    (
+        Field("id", slug(), True, description="URL に使う識別子。半角小文字・数字・ハイフン、64文字まで"),
+        Field("name", Plain(max_len=200), True, description="正式名称"),
+        Field("kana", Text(max_len=200, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。"), True, description="読み（ひらがな・カタカナ）。あいうえお順に使う"),
+        *_keyed(*_IDENTITY),
+        Field("municipality", Plain(max_len=100), True, description="市区町村"),
+        Field("district", Plain(max_len=100), description="地区名"),
+        Field("founded", Int(1868, this_year, "年"), description="設立年（西暦）"),
+        Field(
+            "population",
+            Record(
+                (
+                    Field("people", Int(0, 100_000_000, "人数")),
+                    Field("households", Int(0, 100_000_000, "世帯数")),
+                    Field("year", Int(1868, this_year, "年"), True, description="何年の数字か"),
+                ),
+                factory=Population,
+                rules=(_population_rule,),
+            ),
+            description="人口・世帯数とその年",
+        ),
+        Field("summary", Plain(max_len=300), True, description="概要（300文字まで、ふつうの文章）"),
+        *(field for key, field in _KEYED.items() if key not in _IDENTITY),
+        Field(
+            "external_support",
+            ListOf(
+                Record(
+                    (
+                        Field("actor", Vocab(vocabulary="external_actor"), True, description="外部人材"),
+                        Field("effects", ListOf(Vocab(vocabulary="external_effect"), 0, True), description="効果"),
+                        Field("detail", Plain(max_len=1000), description="具体的な内容"),
+                    ),
+                    factory=Support,
+                )
+            ),
+            description="外部人材の活用",
+        ),
+        Field("stages", MapOf(Choice(choices=STAGES), Plain(max_len=1000), 1, STAGES), True, description="研修の段階ごとの学びのポイント"),
+        Field("body", MarkdownText(max_len=20000), description="本文（Markdown）。content/cases/<id>.md に書いてもよい（両方は不可）"),
+        Field("sources", ListOf(source_record(True), 1), True, description="出典（1つ以上）"),
+        Field("completeness", Choice(choices=COMPLETENESS), default="部分的", description="情報の完全度: 完全・部分的・要出典"),
+        Field("verified", Date(), description="事実を最後に確かめた日（YYYY-MM-DD）"),
+        Field("status", Choice(choices=STATUSES), default="公開", description="公開 または 下書き"),
+    ),
+    factory=Case,
+    located=True,
+    title="地域運営組織の事例レコード",
+)
+
+CASE_FIELDS = tuple(f.name for f in CASE.fields)
+
+TERM = Record(
+    (
+        Field("label", Plain(max_len=60), True),
+        Field("slug", slug(), True),
+        Field("description", Plain(max_len=300), True),
+        Field("group", Plain(max_len=60)),
+    ),
+    factory=Term,
+    located=True,
+)
+VOCABULARY_NAMES = registry.VOCABULARIES
+VOCABULARY_FILE = Record(
+    tuple(
+        Field(name, Record((Field("terms", ListOf(TERM, 1), True),), factory=lambda **fields: fields, located=True), True)
+        for name in VOCABULARY_NAMES
+    )
+)
+
+GLOSSARY_FILE = Record(
+    (
+        Field(
+            "terms",
+            ListOf(
+                Record(
+                    (
+                        Field("term", Plain(max_len=60), True),
+                        Field("slug", slug(), True),
+                        Field("reading", Text(max_len=100, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください。"), True),
+                        Field("aka", ListOf(Plain(max_len=60), 0, True)),
+                        Field("definition", Plain(max_len=600), True),
+                        Field("related", ListOf(Plain(max_len=60), 0, True)),
+                        Field("sources", ListOf(source_record(False), 1), True),
+                        Field("link", Choice(choices=("yes", "no")), default="yes"),
+                    ),
+                    factory=lambda link, **kw: GlossaryTerm(link=link != "no", **kw),
+                    located=True,
+                ),
+                1,
+            ),
+            True,
+        ),
+    )
+)
+
+_NATIONAL_ITEM = Record(
+    (
+        Field("key", slug()),
+        Field("label", Plain(max_len=100)),
+        Field("value", Plain(max_len=40)),
+        Field("unit", Plain(max_len=20)),
+        Field("text", Plain(max_len=600)),
+        Field("fiscal_year", Plain(max_len=40)),
+        Field("organizations", Plain(max_len=40)),
+        Field("municipalities", Plain(max_len=40)),
+        Field("responding", Plain(max_len=40)),
+        Field("note", Plain(max_len=600)),
+        Field("source", slug()),
+    ),
+    factory=lambda **fields: fields,  # every key present (None when absent), for the templates
+)
+NATIONAL_FILE = Record(
+    (
+        Field("sources", MapOf(slug(), source_record(False), 1), True),
+        Field("fy2017", ListOf(_NATIONAL_ITEM, 1), True),
+        Field("findings", ListOf(_NATIONAL_ITEM)),
+        Field("by_year", ListOf(_NATIONAL_ITEM)),
+        Field("targets", ListOf(_NATIONAL_ITEM)),
+        Field("notes", ListOf(_NATIONAL_ITEM)),
+    )
+)

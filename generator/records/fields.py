@@ -1,0 +1,501 @@
+"""Field types: one definition drives both the validator and the JSON Schema.
+
+Each ``FieldType`` knows how to check a YAML node (appending located,
+Japanese errors to a ``Walk``) and how to describe itself as JSON Schema.
+The record definitions themselves live in ``definitions``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+import time
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Callable
+
+import yaml
+
+from .errors import CaseError, Location
+from .registry import SOURCED
+
+STR = "tag:yaml.org,2002:str"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+INT = "tag:yaml.org,2002:int"
+NULL = "tag:yaml.org,2002:null"
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_KIND = {
+    INT: "数値",
+    "tag:yaml.org,2002:float": "数値",
+    "tag:yaml.org,2002:bool": "真偽値（yes/no/true/false）",
+    TIMESTAMP: "日付",
+}
+
+
+_INT = yaml.constructor.SafeConstructor()
+"""Reused for YAML 1.1 integer syntax (underscores, 0x, 0o …)."""
+
+
+class Invalid:
+    """Marker for a value that failed its check (its error is already recorded)."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = Invalid()
+
+ALIAS_BUDGET = 16
+"""Aliases (``*name``) one file may use before it is refused (guards against alias bombs)."""
+
+
+class Walk:
+    """State for checking one file: where errors go and what has been seen."""
+
+    __slots__ = ("display", "errors", "vocab", "seen", "aliases", "alias_reported", "_text", "may_alias")
+
+    def __init__(self, display: str, errors: list[CaseError], vocab: dict | None = None, text: str | bytes = ""):
+        self.display = display
+        self._text = text
+        self.errors = errors
+        self.vocab = vocab or {}
+        self.seen: set[int] = set()
+        self.aliases = 0
+        self.alias_reported = False
+        self.may_alias = (b"*" if isinstance(text, bytes) else "*") in text or not text
+        """Without a ``*`` in the file no node can be reached twice: the bookkeeping is skipped."""
+
+    @property
+    def text(self) -> str:
+        """The file's text, for locating problems inside multi-line values (decoded when first needed)."""
+        if isinstance(self._text, bytes):
+            self._text = self._text.decode("utf-8")
+        return self._text
+
+    def loc(self, node) -> Location:
+        m = node.start_mark
+        return Location(self.display, m.line, m.column)
+
+    def error(self, node, field: str, message: str) -> Invalid:
+        self.errors.append(CaseError(self.loc(node), field, message))
+        return INVALID
+
+    def enter(self, node, field: str) -> bool:
+        """Count a collection node; False once the file's alias budget is spent or it carries a tag."""
+        if node.tag not in (MAP, SEQ):
+            self.error(node, field, f"タグ（{node.tag}）は使えません。「!」で始まる書き方を消してください。")
+            return False
+        if not self.may_alias:
+            return True
+        key = id(node)
+        if key in self.seen:
+            self.aliases += 1
+            if self.aliases > ALIAS_BUDGET:
+                if not self.alias_reported:
+                    self.alias_reported = True
+                    self.error(node, field, f"エイリアス（*）が多すぎます（上限 {ALIAS_BUDGET} 個）。値は直接書いてください。")
+                return False
+        self.seen.add(key)
+        return True
+
+
+def closest(value: str, choices, cutoff: float = 0.6) -> str | None:
+    """The most similar choice: containment first (見守り → 声かけ・見守り), then edit similarity."""
+    choices = list(choices)
+    if value:
+        contained = [c for c in choices if value in c or c in value]
+        if len(contained) == 1:
+            return contained[0]
+    best = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
+    return best[0] if best else None
+
+
+class FieldType:
+    """Base class: subclasses implement ``check`` and ``schema``."""
+
+    def check(self, node, field: str, w: Walk) -> Any:
+        raise NotImplementedError
+
+    def schema(self, vocab: dict) -> dict:
+        raise NotImplementedError
+
+
+@dataclass
+class Text(FieldType):
+    max_len: int | None = None
+    pattern: str | None = None
+    pattern_message: str = ""
+    example: str = ""
+
+    def __post_init__(self):
+        self._re = re.compile(self.pattern) if self.pattern else None
+        self._accepts = type(self).accept is not Text.accept
+        """Whether a subclass checks accepted values further (the plain ``accept`` is not called)."""
+
+    def check(self, node, field, w):
+        if node.tag != STR or not isinstance(node, yaml.ScalarNode):
+            return self._not_text(node, field, w)
+        value = node.value.strip()
+        if not value:
+            return None
+        if self.max_len is not None and len(value) > self.max_len:
+            return w.error(node, field, f"{self.max_len} 文字以内にしてください（いま {len(value)} 文字）。")
+        if self._re is not None and not self._re.match(value):
+            return w.error(node, field, self.pattern_message or f"書き方が正しくありません: {value}")
+        return self.accept(value, node, field, w) if self._accepts else value
+
+    def _not_text(self, node, field, w):
+        """None for an empty value, else the error for a list, a mapping or a scalar that is not a string."""
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "リスト" if isinstance(node, yaml.SequenceNode) else "項目の組（キー: 値）"
+            return w.error(node, field, f"ここには{kind}ではなく文字列を1つ書いてください。")
+        if node.tag == NULL:
+            return None
+        return w.error(node, field, f"{_KIND.get(node.tag, '文字列以外の値')}ではなく文字列で書いてください（引用符 \"…\" で囲むと文字列になります）。")
+
+    def accept(self, value: str, node, field: str, w: Walk):
+        return value
+
+    def schema(self, vocab):
+        s: dict = {"type": "string", "minLength": 1}
+        if self.max_len:
+            s["maxLength"] = self.max_len
+        if self.pattern:
+            s["pattern"] = self.pattern
+        return s
+
+
+_TEXT = Text()
+"""A plain string check, shared (Choice and Vocab start with it)."""
+
+_URL_BAD = re.compile(r"[()\[\]{}<>\"'`\\|^\s\x00-\x1f]")
+"""Characters a URL in a record may not hold as they are: brackets, quotes and the like, whitespace, control characters."""
+
+
+@dataclass
+class Url(Text):
+    schemes: tuple[str, ...] = ("http", "https")
+
+    def accept(self, value, node, field, w):
+        scheme, sep, rest = value.partition(":")
+        if not sep or scheme.lower() not in self.schemes or not rest.startswith("//") or len(rest) < 3:
+            return w.error(node, field, f"URL は {' または '.join(s + '://' for s in self.schemes)} で始めてください: {value}")
+        bad = sorted(set(_URL_BAD.findall(value)))
+        if bad:
+            shown = " ".join(dict.fromkeys("空白" if c.isspace() else "制御文字" if ord(c) < 0x20 else c for c in bad))
+            return w.error(node, field, f"URL に使えない文字（{shown}）があります。括弧などは %28 %29 のように書き換えてください: {value}")
+        return value
+
+    def schema(self, vocab):
+        return {"type": "string", "format": "uri", "pattern": "^(" + "|".join(self.schemes) + ")://"}
+
+
+@dataclass
+class Choice(FieldType):
+    choices: tuple[str, ...] = ()
+    suggest: Callable[[str], str | None] | None = None
+
+    def check(self, node, field, w):
+        value = _TEXT.check(node, field, w)
+        if value is None or value is INVALID:
+            return value
+        if value in self.choices:
+            return value
+        return w.error(node, field, unknown_message(value, self.labels(w), self.suggest))
+
+    def labels(self, w: Walk):
+        return self.choices
+
+    def schema(self, vocab):
+        return {"type": "string", "enum": list(self.choices)}
+
+
+@dataclass
+class Vocab(Choice):
+    vocabulary: str = ""
+
+    def check(self, node, field, w):
+        value = _TEXT.check(node, field, w)
+        if value is None or value is INVALID:
+            return value
+        terms = w.vocab[self.vocabulary].by_label
+        term = terms.get(value)
+        if term is not None:
+            return term.label  # one string object per label: less memory, and pickled once
+        return w.error(node, field, unknown_message(value, terms, None, f"語彙「{self.vocabulary}」"))
+
+    def schema(self, vocab):
+        return {"type": "string", "enum": [t.label for t in vocab[self.vocabulary].terms]}
+
+
+def unknown_message(value, choices, suggest=None, where="") -> str:
+    hint = (suggest(value) if suggest else None) or closest(value, choices)
+    text = f"「{value}」は{where or '使える値'}にありません。"
+    if hint:
+        return text + f"「{hint}」ではありませんか。"
+    listed = "、".join(list(choices)[:12])
+    more = " など" if len(choices) > 12 else ""
+    return text + f"使える値: {listed}{more}"
+
+
+@dataclass
+class Int(FieldType):
+    minimum: int | None = None
+    maximum: Callable[[], int] | int | None = None
+    unit: str = ""
+
+    def check(self, node, field, w):
+        if not isinstance(node, yaml.ScalarNode):
+            return w.error(node, field, "ここには数値を1つ書いてください。")
+        if node.tag == NULL:
+            return None
+        if node.tag != INT:
+            return w.error(node, field, f"整数で書いてください（例: 2010）。いまの値: {node.value}")
+        try:
+            value = _INT.construct_yaml_int(node)
+        except ValueError:
+            return w.error(node, field, f"整数で書いてください（例: 2010）。いまの値: {node.value}")
+        top = self.maximum() if callable(self.maximum) else self.maximum
+        if (self.minimum is not None and value < self.minimum) or (top is not None and value > top):
+            return w.error(node, field, f"{self.minimum} から {top} までの{self.unit or '数'}を書いてください（いまの値: {value}）。")
+        return value
+
+    def schema(self, vocab):
+        s: dict = {"type": "integer"}
+        if self.minimum is not None:
+            s["minimum"] = self.minimum
+        if self.maximum is not None and not callable(self.maximum):
+            s["maximum"] = self.maximum  # a moving bound (this year) stays in the validator only
+        return s
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+_YEAR_SEEN = [-1e9, 0]
+"""(monotonic time, year): asked for thousands of times per run, the date is read once a minute."""
+
+
+def this_year() -> int:
+    now = time.monotonic()
+    if now - _YEAR_SEEN[0] > 60:
+        _YEAR_SEEN[:] = [now, _dt.date.today().year]
+    return _YEAR_SEEN[1]
+
+
+class Date(FieldType):
+    def check(self, node, field, w):
+        if not isinstance(node, yaml.ScalarNode):
+            return w.error(node, field, "日付を YYYY-MM-DD の形で1つ書いてください。")
+        if node.tag == NULL:
+            return None
+        text = node.value.strip()
+        try:
+            if not _ISO_DATE.match(text):
+                raise ValueError(text)
+            value = _dt.date.fromisoformat(text)
+        except ValueError:
+            return w.error(node, field, f"日付は YYYY-MM-DD の形で書いてください（例: 2024-04-01）。いまの値: {node.value}")
+        if value > _dt.date.today():
+            return w.error(node, field, f"未来の日付は書けません: {value.isoformat()}")
+        return value.isoformat()
+
+    def schema(self, vocab):
+        return {"type": "string", "format": "date"}
+
+
+@dataclass
+class ListOf(FieldType):
+    item: FieldType = dc_field(default_factory=Text)
+    min_items: int = 0
+    unique: bool = False
+
+    def check(self, node, field, w):
+        if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            return w.error(node, field, "リストで書いてください（各行を「- 」で始めます）。")
+        if not w.enter(node, field):
+            return INVALID
+        out, bad, seen = [], False, {}
+        for i, child in enumerate(node.value, 1):
+            name = f"{field}[{i}]"
+            value = self.item.check(child, name, w)
+            if value is INVALID:
+                bad = True
+            elif value is None:
+                bad = w.error(child, name, "空の項目があります。値を書くか、その行を消してください。") is INVALID
+            else:
+                if self.unique:
+                    key = value if isinstance(value, str) else repr(value)
+                    if key in seen:
+                        bad = w.error(child, name, f"「{key}」が重複しています（{seen[key]} 番目と同じ）。") is INVALID
+                    seen[key] = i
+                out.append(value)
+        if bad:
+            return INVALID
+        if len(out) < self.min_items:
+            return w.error(node, field, f"少なくとも {self.min_items} つ書いてください。")
+        return tuple(out)
+
+    def schema(self, vocab):
+        s = {"type": "array", "items": self.item.schema(vocab)}
+        if self.min_items:
+            s["minItems"] = self.min_items
+        if self.unique:
+            s["uniqueItems"] = True
+        return s
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    required: bool | str = False
+    default: Any = None
+    description: str = ""
+
+
+Rule = Callable[[dict, Any, str, Walk], None]
+
+
+@dataclass
+class Record(FieldType):
+    """A mapping with known fields; unknown fields are errors, duplicates too."""
+
+    fields: tuple[Field, ...] = ()
+    factory: Callable[..., Any] | None = None
+    rules: tuple[Rule, ...] = ()
+    located: bool = False
+    title: str = ""
+
+    def __post_init__(self):
+        self.by_name = {f.name: f for f in self.fields}
+        self.defaults = {f.name: (() if f.default is None and isinstance(f.type, ListOf) else f.default) for f in self.fields}
+        self._required = [f for f in self.fields if f.required is True or f.required == SOURCED]
+
+    def check(self, node, field, w):
+        if not isinstance(node, yaml.MappingNode):
+            if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
+                return None
+            return w.error(node, field, "項目の組（「キー: 値」の行）で書いてください。")
+        if not w.enter(node, field):
+            return INVALID
+        before = len(w.errors)
+        prefix = field + "." if field else ""
+        values: dict[str, Any] = {}
+        seen: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key_node.tag not in (STR, INT):
+                w.error(key_node, field, "項目名は文字列で書いてください。")
+                continue
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                w.error(key_node, prefix + key, f"項目「{key}」が2回書かれています（最初は {first} 行目）。1つにまとめてください。")
+                continue
+            seen[key] = key_node
+            spec = self.by_name.get(key)
+            if spec is None:
+                hint = closest(key, self.by_name, cutoff=0.5)
+                tip = f"「{hint}」の書き間違いではありませんか。" if hint else "使える項目: " + "、".join(self.by_name)
+                w.error(key_node, prefix + key, f"項目「{key}」はありません。{tip}")
+                continue
+            value = spec.type.check(value_node, prefix + key, w)
+            if value is not None and value is not INVALID:
+                values[key] = value
+            elif value is INVALID:
+                values[key] = INVALID
+        relaxed = values.get("completeness") == "要出典"
+        for spec in self._required:
+            if spec.name in values:
+                continue
+            if spec.required is True or not relaxed:
+                what = f"「{spec.name}」（{spec.description}）" if spec.description else f"「{spec.name}」"
+                extra = "（completeness が「要出典」なら省けます）" if spec.required == SOURCED else ""
+                w.error(node, prefix + spec.name, f"必須の項目{what}がありません{extra}。")
+        if len(w.errors) == before:
+            for rule in self.rules:
+                rule(values, node, field, w)
+        if len(w.errors) != before:
+            return INVALID
+        if self.factory is None:
+            return values
+        args = {**self.defaults, **values}  # values holds known fields only
+        if self.located:
+            args["location"] = w.loc(node)
+        return self.factory(**args)
+
+    def schema(self, vocab):
+        props = {}
+        for f in self.fields:
+            p = f.type.schema(vocab)
+            if f.description:
+                p = {"description": f.description, **p}
+            props[f.name] = p
+        s: dict = {"type": "object", "properties": props, "additionalProperties": False}
+        if self.title:
+            s["title"] = self.title
+        required = [f.name for f in self.fields if f.required is True]
+        if required:
+            s["required"] = required
+        sourced = [f.name for f in self.fields if f.required == SOURCED]
+        if sourced:
+            s["if"] = {"properties": {"completeness": {"const": "要出典"}}, "required": ["completeness"]}
+            s["else"] = {"required": sourced}
+        return s
+
+
+@dataclass
+class MapOf(FieldType):
+    """A mapping whose keys come from a fixed list (e.g. the four stages) or any slug."""
+
+    key: FieldType = dc_field(default_factory=Text)
+    value: FieldType = dc_field(default_factory=Text)
+    min_items: int = 0
+    order: tuple[str, ...] = ()
+
+    def check(self, node, field, w):
+        if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            return w.error(node, field, "項目の組（「キー: 値」の行）で書いてください。")
+        if not w.enter(node, field):
+            return INVALID
+        out, bad, seen = {}, False, {}
+        for key_node, value_node in node.value:
+            key = self.key.check(key_node, field, w)
+            if key is INVALID or key is None:
+                bad = True
+                continue
+            name = f"{field}.{key}"
+            if key in seen:
+                bad = w.error(key_node, name, f"「{key}」が2回書かれています（最初は {seen[key]} 行目）。") is INVALID
+                continue
+            seen[key] = key_node.start_mark.line + 1
+            value = self.value.check(value_node, name, w)
+            if value is None:
+                bad = w.error(value_node, name, "値が空です。") is INVALID
+            elif value is INVALID:
+                bad = True
+            else:
+                out[key] = value
+        if bad:
+            return INVALID
+        if len(out) < self.min_items:
+            return w.error(node, field, f"少なくとも {self.min_items} つ書いてください。")
+        if self.order:
+            return tuple((k, out[k]) for k in self.order if k in out)
+        return dict(out)
+
+    def schema(self, vocab):
+        s: dict = {"type": "object", "additionalProperties": self.value.schema(vocab)}
+        key = self.key.schema(vocab)
+        if "enum" in key:
+            s = {"type": "object", "properties": {k: self.value.schema(vocab) for k in key["enum"]}, "additionalProperties": False}
+        elif "pattern" in key:
+            s["propertyNames"] = {"pattern": key["pattern"]}
+        if self.min_items:
+            s["minProperties"] = self.min_items
+        return s
