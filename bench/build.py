@@ -19,7 +19,7 @@ Everything runs in turns (validate, yaml-load, generate, then the three builds, 
 again): this machine's speed drifts by a factor of two within minutes, CPU seconds
 too, so every figure is sampled over the same stretch of time and their ratios hold.
 A build's time ends when the command returns, with the new site in place; the
-previous site is then removed by a background process (output.remove_in_background),
+previous site is then removed by a background process (postprocess.atomic.remove_in_background),
 which the benchmark waits for, untimed, before the next build.
 
 It prints medians and each run (for validate and generate also their CPU seconds over
@@ -48,11 +48,14 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from generator import kana_key, loader, related, render  # noqa: E402
-from generator.indices import build_casebook  # noqa: E402
-from generator.render import PageRenderer  # noqa: E402
-from generator.search import _npm_binary  # noqa: E402
-from generator.validate import load_dataset  # noqa: E402
+from generator.model import related  # noqa: E402
+from generator.model.casebook import build_casebook  # noqa: E402
+from generator.model.kana import kana_key  # noqa: E402
+from generator.pages.renderer import PageRenderer  # noqa: E402
+from generator.records import load_dataset  # noqa: E402
+from generator.records import yamlnodes  # noqa: E402
+from generator.records.files import case_files  # noqa: E402
+from generator.search.pagefind import _npm_binary  # noqa: E402
 from tests.sitebuild import synthetic_site  # noqa: E402
 
 GNU_TIME = "/usr/bin/time"
@@ -61,11 +64,8 @@ GNU_TIME = "/usr/bin/time"
 def cold() -> None:
     """Forget what earlier runs in this process left in memos, so that each run starts as a new process does."""
     related._last = None  # no ranking kept from the previous run (mkdocs serve keeps one)
-    loader._PLAIN_TAGS.clear()
+    yamlnodes._PLAIN_TAGS.clear()
     kana_key.cache_clear()
-    render._SHARED_PARTS.clear()
-    for memo in (render.escape_repeated, render._pagefind_text, render._filter_span, render._relpath):
-        memo.cache_clear()
 
 
 def cpu_seconds() -> float:
@@ -140,14 +140,9 @@ def tree_size(folder: Path) -> int:
 
 
 def configs(project: Path, export: Path) -> None:
-    """mkdocs.yml variants: without search, and the plain baseline over the export."""
+    """mkdocs.yml variant without search; the baseline is the export's own mkdocs.yml (casebook export-docs)."""
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     (project / "mkdocs-nosearch.yml").write_text(text.replace("  - casebook\n", "  - casebook:\n      search: false\n"), encoding="utf-8")
-    baseline = text.replace("  - casebook\n", "").replace("plugins:\n", "plugins: []\n", 1)
-    baseline = baseline.replace("docs_dir: content", f"docs_dir: {export}").replace("site_dir: site", "site_dir: site-baseline")
-    # What the plugin adds to the config, the baseline gets by hand, so both build the same pages.
-    baseline = baseline.replace("markdown_extensions:\n", "extra_css:\n  - assets/casebook.css\nextra_javascript:\n  - assets/casebook-search.js\nmarkdown_extensions:\n", 1)
-    (project / "mkdocs-baseline.yml").write_text(baseline, encoding="utf-8")
 
 
 def run(n: int, runs: int) -> dict:
@@ -159,7 +154,7 @@ def run(n: int, runs: int) -> dict:
         if binary:
             env["PAGEFIND_BINARY_PATH"] = binary
 
-        files = loader.case_files(project / "data")
+        files = case_files(project / "data")
 
         def yaml_load():
             for f in files:
@@ -178,7 +173,7 @@ def run(n: int, runs: int) -> dict:
         configs(project, export)
         mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
         builds = {  # the full build last in each turn: site/ is then measured with its search index
-            "baseline": [*mkdocs, "-f", "mkdocs-baseline.yml"],
+            "baseline": [*mkdocs, "-f", str(export / "mkdocs.yml"), "-d", str(project / "site-baseline")],
             "build_nosearch": [*mkdocs, "-f", "mkdocs-nosearch.yml"],
             "build": [*mkdocs],
         }

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.search import _npm_binary  # noqa: E402
+from generator.search.pagefind import _npm_binary  # noqa: E402
 from tests.sitebuild import synthetic_site  # noqa: E402
 
 

@@ -12,7 +12,7 @@ build available re-indexes a copy of ``site/`` with
 Each copy is served on 127.0.0.1 and the query set of
 ``tests/browser/queries.py`` runs in headless Chromium through Pagefind's JS
 API, twice: with Pagefind's default ranking and with the site's ranking
-(``window.casebookSearch.ranking`` in ``generator/assets/casebook-search.js``).
+(``window.casebookSearch.ranking`` in ``generator/search/casebook-search.js``).
 Prints hit@5 per build and ranking, the misses, and writes
 ``bench/results/search_quality.json``.
 """

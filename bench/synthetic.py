@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.model import STAGES
-from generator.prefectures import PREFECTURES
+from generator.records.registry import STAGES
+from generator.model.prefectures import PREFECTURES
 
 _PLACES = "青葉 桜台 川辺 山里 南原 北野 東谷 西浦 中川 大野 小松 高原 森下 石田 松山 竹内 梅園 岡本 平野 新田".split()
 _SENTENCES = [

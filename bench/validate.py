@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from bench.synthetic import write_project  # noqa: E402
-from generator.loader import case_files  # noqa: E402
-from generator.validate import load_dataset  # noqa: E402
+from generator.records.files import case_files  # noqa: E402
+from generator.records import load_dataset  # noqa: E402
 
 
 def interleaved(fns: dict, runs: int = 7) -> dict[str, float]:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import CaseError, DataError
-from generator.validate import load_dataset
+from generator.records.errors import CaseError, DataError
+from generator.records.load import load_dataset
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,7 +30,7 @@ plugins:
 
 def pagefind_env() -> dict:
     """Copied projects have no node_modules: point them at the repository's pinned Pagefind."""
-    from generator.search import _npm_binary
+    from generator.search.pagefind import _npm_binary
 
     binary = _npm_binary(REPO)
     return {"PAGEFIND_BINARY_PATH": binary} if binary else {}

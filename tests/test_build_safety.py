@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.links import check_site
-from generator.output import AtomicSite
-from generator.search import part_sizes
+from generator.postprocess.linkcheck import check_site
+from generator.postprocess.atomic import AtomicSite
+from generator.search.pagefind import part_sizes
 
 from .sitebuild import copy_bundled, mkdocs_build, pagefind_env
 
@@ -74,7 +74,7 @@ def test_a_discarded_build_removes_its_working_folders_at_once(tmp_path):
 
 
 def test_previous_site_is_removed_here_when_no_process_starts(tmp_path, monkeypatch):
-    from generator import output
+    from generator.postprocess import atomic as output
 
     def refuse(*args, **kwargs):
         raise OSError("no process slot")

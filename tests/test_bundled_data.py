@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.validate import load_dataset
+from generator.records.load import load_dataset
 
 
 ROOT = Path(__file__).resolve().parents[1]

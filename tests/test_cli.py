@@ -9,9 +9,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.errors import CaseError
-from generator.jsonschema import case_schema
-from generator.validate import load_vocabulary
+from generator.records.errors import CaseError
+from generator.records.json_schema import case_schema
+from generator.records.load import load_vocabulary
 
 
 def sub(text: str, old: str, new: str) -> str:

@@ -7,8 +7,8 @@ import re
 import pytest
 import yaml
 
-from generator.linker import GlossaryLinker
-from generator.validate import load_dataset
+from generator.postprocess.glossary import GlossaryLinker
+from generator.records.load import load_dataset
 
 from .sitebuild import REPO, article, copy_bundled, mkdocs_build
 
@@ -57,7 +57,7 @@ def test_every_figure_comes_from_the_data_file_with_its_source(national_html):
 
 
 def test_national_prose_types_no_figures():
-    from generator.render import MARKER
+    from generator.pages.markers import MARKER
 
     prose = MARKER.sub("", (REPO / "content" / "national.md").read_text(encoding="utf-8"))
     assert not re.search(r"[0-9０-９]", prose), "figures belong in data/national.yaml, not in the prose"

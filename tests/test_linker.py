@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.linker import GlossaryLinker
-from generator.model import GlossaryTerm, Source
+from generator.postprocess.glossary import GlossaryLinker
+from generator.model.entities import GlossaryTerm, Source
 
 
 def term(t, slug, aka=(), link=True):

@@ -14,9 +14,9 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import mdpieces
-from generator.mdpage import SharedMarkdown, SharedMarkdownPage, resettable
-from generator.mdquick import QuickInlineExtension
+from generator.mkdocs import mdpieces
+from generator.mkdocs.mdpage import SharedMarkdown, SharedMarkdownPage, resettable
+from generator.mkdocs.mdquick import QuickInlineExtension
 
 from .sitebuild import copy_bundled
 
@@ -90,7 +90,7 @@ def test_a_build_converts_the_generated_pages_with_one_instance(tmp_path):
         """
         import markdown, os, shutil, sys
         from mkdocs.__main__ import cli
-        from generator import mdpieces
+        from generator.mkdocs import mdpieces
         made, pieces = [], []
         init = markdown.Markdown.__init__
         markdown.Markdown.__init__ = lambda self, *a, **k: made.append(1) or init(self, *a, **k)
@@ -178,9 +178,10 @@ def test_pieces_give_what_markdown_gives_for_the_whole_page(config):
 def test_generated_pages_convert_in_pieces_as_markdown_would(tmp_path):
     """Every page the plugin generates for 40 synthetic cases and the bundled content: the same
     HTML, table of contents, title and anchors as MkDocs' Page, and case pages in pieces."""
-    from generator.indices import build_casebook
-    from generator.render import PageRenderer, defer_html
-    from generator.validate import load_dataset
+    from generator.model.casebook import build_casebook
+    from generator.pages.renderer import PageRenderer
+from generator.pages.deferred import defer_html
+    from generator.records.load import load_dataset
 
     from .sitebuild import synthetic_site
 

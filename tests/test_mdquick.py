@@ -13,7 +13,7 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 
-from generator.mdquick import TRIGGER, QuickInlineExtension, QuickInlineProcessor, QuickTocTreeprocessor, all_verified, quicken_toc
+from generator.mkdocs.mdquick import TRIGGER, QuickInlineExtension, QuickInlineProcessor, QuickTocTreeprocessor, all_verified, quicken_toc
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]  # what the plugin's on_config makes sure of
 

@@ -18,9 +18,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import DataError
-from generator.render import md_text
-from generator.validate import load_dataset
+from generator.records.errors import DataError
+from generator.pages.text import md_text
+from generator.records.load import load_dataset
 from tests.conftest import REPO_ROOT, VALID
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -225,7 +225,7 @@ _DEFERRED = re.compile(r"<!-- cb:html -->\n(.*?)\n?<!-- /cb:html -->", re.S)
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["<!-- cb:html -->\n", "<!-- /cb:html -->", "\n", "\n\n", "本文", "<p>x</p>", "<!-- cb:html -->", "<!-- /cb:html"]), max_size=14))
 def test_deferred_blocks_are_what_the_regular_expression_finds(pieces):
-    from generator.render import defer_html, restore_html
+    from generator.pages.deferred import defer_html, restore_html
 
     text = "".join(pieces)
     blocks: list[str] = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.model import Case, FactorNote, Source
-from generator.related import related_cases
+from generator.model.entities import Case, FactorNote, Source
+from generator.model.related import related_cases
 
 
 def make(id, kana, formation=(), sustain=(), issues=(), acts=()):
@@ -76,19 +76,25 @@ def test_a_rebuild_reuses_the_ranking_only_while_no_feature_changed():
     assert [(r.case.id, r.score) for r in third["a"]] == [("b", 3), ("c", 3)]
 
 
+WEIGHTS = {"formation_factors": 3, "sustainability_factors": 3, "regional_issues": 2, "activities": 1}
+"""The weights the project promises (written here, not imported: the test checks the registry against them)."""
+
+
+def _values(case, attr):
+    return {n.factor if hasattr(n, "factor") else n for n in getattr(case, attr)}
+
+
 def _reference(cases, top=5):
     """The ranking by its definition: a plain loop over every pair (fine for a few dozen cases)."""
-    from generator import kana_key
-    from generator.related import WEIGHTS, features
+    from generator.model.kana import kana_key
 
-    feats = {c.id: features(c) for c in cases}
     out = {}
     for a in cases:
         scored = []
         for b in cases:
             if b is a:
                 continue
-            score = sum(w * len(set(feats[a.id][attr]) & set(feats[b.id][attr])) for attr, _l, w in WEIGHTS)
+            score = sum(w * len(_values(a, attr) & _values(b, attr)) for attr, w in WEIGHTS.items())
             if score > 0:
                 scored.append((-score, kana_key(b.kana), b.id, score))
         out[a.id] = [(cid, score) for _s, _k, cid, score in sorted(scored)[:top]]
@@ -100,7 +106,7 @@ def test_matches_the_pairwise_definition_across_blocks(monkeypatch, limit):
     """Synthetic cases with many ties, ranked in row blocks of 7, in float32 and in float64 keys."""
     import random
 
-    from generator import related
+    from generator.model import related
 
     monkeypatch.setattr(related, "BLOCK", 7)
     monkeypatch.setattr(related, "EXACT32_LIMIT", limit)
@@ -125,11 +131,11 @@ def test_matches_the_pairwise_definition_across_blocks(monkeypatch, limit):
 
 
 def test_rows_are_ranked_a_block_at_a_time_when_asked_for(monkeypatch):
-    """A page's row is ranked with its block, never across a split (each process ranks its own
-    pages' rows), and rows asked for in any order give the pairwise definition's answer."""
+    """Nothing is ranked until a page asks; a row is ranked with its block, and rows asked for in
+    any order give the pairwise definition's answer."""
     import random
 
-    from generator import related
+    from generator.model import related
 
     monkeypatch.setattr(related, "BLOCK", 7)
     related._last = None
@@ -137,12 +143,9 @@ def test_rows_are_ranked_a_block_at_a_time_when_asked_for(monkeypatch):
     acts = ["防災", "配食", "祭り・伝統行事", "買い物支援", "子育て支援"]
     cases = [make(f"c{i:02d}", "あいうえおかきくけこ"[i % 10] + "さ", acts=rnd.sample(acts, rnd.randint(1, 3))) for i in range(30)]
     rel = related_cases(cases)
-    rel.split_at(10)
-    assert rel.ranked == {}  # nothing ranked until a page asks
+    assert rel.ranked == {}
     rel[cases[8].id]
-    assert set(rel.ranked) == {"c08", "c09"}  # from row 8 up to the split, not a whole block
-    rel[cases[0].id]
-    assert set(rel.ranked) == {f"c{i:02d}" for i in (*range(7), 8, 9)}  # one block of 7 from row 0
+    assert set(rel.ranked) == {f"c{i:02d}" for i in range(8, 15)}  # one block of 7 from row 8
     want = _reference(cases)
     order = [c.id for c in cases]
     rnd.shuffle(order)
@@ -151,47 +154,15 @@ def test_rows_are_ranked_a_block_at_a_time_when_asked_for(monkeypatch):
     related._last = None
 
 
-def test_shared_html_is_shared_text_of_shared():
-    """render.shared_html (the fast path of case pages) writes what the shared_text filter writes of Related.shared."""
-    from generator.render import shared_html, shared_text
-
-    values = ["防災", "配食", "見守り<&>", "交流"]
-    cases = [
-        make(f"c{i}", chr(0x3042 + i), formation=["危機感の共有"] if i % 3 else ["人材"], sustain=["法人化"] if i % 2 else (), issues=["高齢化", "空き家"][: i % 3], acts=values[i % 4 :] + values[: i % 2])
-        for i in range(12)
-    ]
-    rel = related_cases(cases)
-    pairs = [r for c in cases for r in rel[c.id]]
-    assert pairs and any(len(r.shared) > 2 for r in pairs) and any("&lt;" in shared_html(r) for r in pairs)
-    for r in pairs:
-        assert shared_html(r) == str(shared_text(r.shared))
+def test_shared_lists_the_shared_values_by_field_title():
+    a = make("a", "あ", formation=["危機感の共有"], sustain=["法人化"], issues=["高齢化", "空き家"], acts=["防災", "見守り<&>"])
+    b = make("b", "い", formation=["危機感の共有"], issues=["空き家"], acts=["見守り<&>", "防災"])
+    (r,) = related_cases([a, b])["a"]
+    assert r.score == 3 + 2 + 1 + 1
+    assert r.shared == (("形成の要因", ("危機感の共有",)), ("地域課題", ("空き家",)), ("主な活動", ("防災", "見守り<&>")))
 
 
-def test_argmax_and_argpartition_rank_alike(monkeypatch):
-    """The repeated-argmax selection (small k) finds the cases argpartition finds, in the same order."""
-    import random
+def test_registry_weights_are_the_promised_ones():
+    from generator.records import registry
 
-    from generator import related
-
-    rng = random.Random(7)
-    acts, issues = ["防災", "配食", "見守り", "交流", "農業"], ["高齢化", "空き家", "移動"]
-    cases = [make(f"c{i:02d}", f"か{i:02d}", issues=rng.sample(issues, rng.randint(0, 2)), acts=rng.sample(acts, rng.randint(0, 3))) for i in range(60)]
-
-    def ranking():
-        related._last = None
-        rel = related_cases(cases)
-        return {c.id: [(r.case.id, r.score) for r in rel[c.id]] for c in cases}
-
-    by_argmax = ranking()
-    monkeypatch.setattr(related, "ARGMAX_K", 0)
-    by_partition = ranking()
-    assert by_argmax == by_partition
-    assert sum(len(v) for v in by_argmax.values()) > 200  # most cases have five related cases
-
-
-def test_features_cover_exactly_the_weighted_attributes():
-    from generator.related import WEIGHTS, features
-
-    case = make("a", "あ", formation=("危機感の共有",), sustain=("自主財源の確保",), issues=("高齢化",), acts=("防災",))
-    assert tuple(features(case)) == tuple(attr for attr, _label, _w in WEIGHTS)
-    assert features(case) == {"formation_factors": ("危機感の共有",), "sustainability_factors": ("自主財源の確保",), "regional_issues": ("高齢化",), "activities": ("防災",)}
+    assert {f.key: f.weight for f in registry.FIELDS if f.weight} == WEIGHTS

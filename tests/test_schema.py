@@ -10,14 +10,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import generator.schema
+import generator.records.fields
 from generator.cli import main
-from generator.definitions import CASE, CASE_FIELDS, SOURCED, VOCABULARY_NAMES
-from generator.jsonschema import case_schema
-from generator.model import COMPLETENESS, KINDS, STAGES, STATUSES, STRUCTURES
-from generator.prefectures import PREFECTURES
-from generator.schema import ListOf, MapOf, Record, Vocab
-from generator.validate import load_vocabulary
+from generator.records.definitions import CASE, CASE_FIELDS, SOURCED, VOCABULARY_NAMES
+from generator.records.json_schema import case_schema
+from generator.records.registry import COMPLETENESS, KINDS, STAGES, STATUSES, STRUCTURES
+from generator.model.prefectures import PREFECTURES
+from generator.records.fields import ListOf, MapOf, Record, Vocab
+from generator.records.load import load_vocabulary
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,7 +125,7 @@ def test_schema_does_not_depend_on_the_date(vocab, monkeypatch):
         def today(cls):
             return dt.date(dt.date.today().year + 1, 1, 1)
 
-    monkeypatch.setattr(generator.schema, "_dt", types.SimpleNamespace(date=NextYear))
+    monkeypatch.setattr(generator.records.fields, "_dt", types.SimpleNamespace(date=NextYear))
     assert case_schema(vocab) == now
 
 
@@ -211,39 +211,3 @@ def test_schema_sourced_fields(validator):
     assert validator.is_valid(dict(record, completeness="要出典"))
 
 
-def test_records_built_without_init_are_the_objects_init_makes():
-    """Record builds plain dataclasses by filling __dict__ (schema._direct_maker): same fields,
-    same order, equal, frozen; anything with its own initialisation keeps its constructor."""
-    import dataclasses
-
-    from generator.model import Case, Source
-    from generator.schema import Field, Text, _direct_maker
-
-    errors: list = []
-    w = generator.schema.Walk("x.yaml", errors)
-    node = yaml.compose("title: 題名\nurl: https://example.jp/\n")
-    source_record = Record((Field("url", Text()), Field("title", Text(), True), Field("publisher", Text()), Field("year", Text())), factory=Source)
-    made = source_record.check(node, "", w)
-    assert errors == [] and made == Source("題名", "https://example.jp/")
-    assert list(vars(made)) == [f.name for f in dataclasses.fields(Source)]  # __init__'s order, not the record's
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        made.title = "別"
-    assert CASE._make is not Case  # the 28-field record is the one this is for
-
-    @dataclasses.dataclass(frozen=True)
-    class Checked:
-        a: str
-        b: str = ""
-
-        def __post_init__(self):
-            object.__setattr__(self, "b", self.a * 2)
-
-    @dataclasses.dataclass(frozen=True)
-    class Extra:
-        a: str
-        b: str = "default"  # a field the record does not give
-
-    assert _direct_maker(Checked, {"a": None, "b": None}, False) is None
-    assert _direct_maker(Extra, {"a": None}, False) is None
-    assert _direct_maker(lambda **kw: kw, {"a": None}, False) is None
-    assert Record((Field("a", Text()),), factory=Extra).check(yaml.compose("a: x"), "", w) == Extra("x", "default")

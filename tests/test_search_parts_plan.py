@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.search import FIRST_PART, GROWTH, deal, part_sizes
+from generator.search.pagefind import FIRST_PART, GROWTH, deal, part_sizes
 
 
 @pytest.mark.parametrize("count", [1, 39, 40, 41, 163, 2000, 2001, 2400, 5163, 50000])

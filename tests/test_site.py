@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.indices import build_casebook
-from generator.model import STAGES
-from generator.validate import load_dataset
+from generator.model.casebook import build_casebook
+from generator.records.registry import STAGES
+from generator.records.load import load_dataset
 
 from .sitebuild import REPO, article, case_links, copy_bundled, mkdocs_build, synthetic_site
 
@@ -60,9 +60,9 @@ def test_every_vocabulary_value_on_a_case_links_to_its_index_page(bundled, book)
     for case in book.cases:
         html = article(page(project, f"cases/{case.id}"))
         for name, facet in book.facets.items():
-            if name == "kana":
+            if name == "kana" or not facet.spec.pages:
                 continue
-            for label in facet.extract(case):
+            for label in facet.spec.values(case):
                 slug = facet.by_label[label].slug
                 assert re.search(rf'href="\.\./\.\./index/{facet.slug}/{re.escape(slug)}/"', html), (case.id, name, label)
 
@@ -73,8 +73,10 @@ def test_each_facet_value_page_lists_exactly_its_cases(bundled, book):
     published = [c for c in dataset.cases if c.published]
     checked = 0
     for name, facet in book.facets.items():
+        if not facet.spec.pages:
+            continue
         for value in facet.values:
-            expected = {c.id for c in published if value.label in set(facet.extract(c))}
+            expected = {c.id for c in published if value.label in set(facet.spec.values(c))}
             target = project / "site" / "index" / facet.slug / value.slug / "index.html"
             if not expected:
                 assert not target.exists(), (name, value.label)
@@ -86,7 +88,7 @@ def test_each_facet_value_page_lists_exactly_its_cases(bundled, book):
 
 
 def test_facet_value_pages_are_in_aiueo_order(bundled, book):
-    from generator import kana_key
+    from generator.model.kana import kana_key
 
     project, _ = bundled
     facet = book.facets["prefecture"]
@@ -114,7 +116,7 @@ def test_matrix_counts_match_records_and_link_to_their_cases(bundled, book):
             expected = {c.id for c in facet.cases[value.label] if c.stage_lesson(stage)}
             if not expected:
                 continue
-            from generator.model import STAGE_SLUGS
+            from generator.records.registry import STAGE_SLUGS
 
             cell = f"index/matrix/{facet.slug}/{value.slug}-{STAGE_SLUGS[stage]}"
             assert f'href="{cell.removeprefix("index/matrix/")}/">{len(expected)}</a>' in html, (value.label, stage)
@@ -123,7 +125,7 @@ def test_matrix_counts_match_records_and_link_to_their_cases(bundled, book):
 
 def test_training_pages_contain_the_cases_tagged_for_their_stage(bundled, book):
     project, _ = bundled
-    from generator.model import STAGE_SLUGS
+    from generator.records.registry import STAGE_SLUGS
 
     for stage in STAGES:
         html = article(page(project, f"training/{STAGE_SLUGS[stage]}"))
@@ -154,7 +156,7 @@ def test_glossary_terms_are_linked_in_sentences_not_in_headings_or_links(bundled
 
 
 def test_glossary_page_lists_terms_in_aiueo_order_with_anchors(bundled):
-    from generator import kana_key
+    from generator.model.kana import kana_key
 
     project, _ = bundled
     terms = yaml.safe_load((REPO / "data" / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
@@ -205,29 +207,28 @@ def test_reused_navigation_is_the_one_material_renders_for_each_page(bundled, bo
 
 
 def test_reused_theme_blocks_change_nothing(tmp_path):
-    """theme/main.html, partials/header.html and partials/toc.html render blocks once per key and reuse them
-    (BlockCache). A project whose hook hands the templates a cache that never answers gets every block rendered
-    afresh: both sites must be byte-identical."""
+    """theme_cache/partials/nav.html and toc.html render Material's partials once per key and reuse them
+    (NavCache, TocCache). A project whose hook hands the templates caches that never answer gets every
+    block rendered afresh: both sites must be byte-identical."""
     env = {"SOURCE_DATE_EPOCH": "1767225600"}
     cached = copy_bundled(tmp_path / "cached")
     fresh = copy_bundled(tmp_path / "fresh")
     (fresh / "fresh_blocks.py").write_text(
-        "from generator.plugin import BlockCache\n\n"
-        "class Never(BlockCache):\n"
+        "from generator.mkdocs.theme import TocCache\n\n"
+        "class Never(TocCache):\n"
         "    def has(self, key):\n"
         "        return False\n\n"
         "def on_env(env, config, files):\n"
-        "    env.globals['casebook_blocks'] = Never()\n"
+        "    env.globals['casebook_toc'] = Never()\n"
+        "    nav = env.globals['casebook_nav']\n"
+        "    nav.has = lambda key: False\n"
         "    return env\n",
         encoding="utf-8",
     )
     config = fresh / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - fresh_blocks.py\n", encoding="utf-8")
-    reused = {}
     for project in (cached, fresh):
-        proc = mkdocs_build(project, "--verbose", env=env)
-        reused[project.name] = int(re.search(r"Theme blocks: \d+ rendered, reused (\d+) times", proc.stderr).group(1))
-    assert reused["fresh"] == 0 and reused["cached"] > 4 * 150  # config, styles, two header stretches, most tables of contents
+        mkdocs_build(project, env=env)
     pages = sorted(p.relative_to(cached / "site") for p in (cached / "site").rglob("*.html"))
     assert len(pages) > 200
     for rel in pages:
@@ -296,30 +297,6 @@ def test_site_without_nav_still_keeps_cases_out_of_the_nav(tmp_path):
     nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
     nav = nav[: nav.index("</nav>")]
     assert "cases/kawane/" not in nav and "cases/hata/" not in nav
-
-
-def test_export_docs_builds_with_plain_mkdocs_to_the_same_pages(bundled, tmp_path):
-    from click.testing import CliRunner
-
-    from generator.cli import main
-
-    project, _ = bundled
-    out = tmp_path / "export"
-    result = CliRunner().invoke(main, ["--root", str(project), "export-docs", str(out)])
-    assert result.exit_code == 0, result.output
-    assert not list(out.rglob("*.md.j2"))
-    assert "casebook:" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("  - casebook\n", "")
-    config = config.replace("docs_dir: content", f"docs_dir: {out}")
-    (plain / "mkdocs.yml").write_text(config, encoding="utf-8")
-    mkdocs_build(plain)
-
-    def pages(site: Path) -> set[str]:
-        return {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
-
-    assert pages(plain / "site") == pages(project / "site")
 
 
 def _fragments(site: Path) -> dict[str, dict]:

@@ -9,11 +9,10 @@ import time
 
 import pytest
 
-from generator import forked
-from generator.errors import CaseError, DataError, Location
-from generator.model import STAGES
-from generator.prefectures import PREFECTURES
-from generator.validate import load_dataset
+from generator.records.errors import CaseError, DataError, Location
+from generator.records.registry import STAGES
+from generator.model.prefectures import PREFECTURES
+from generator.records.load import load_dataset
 
 X = "data/cases/x.yaml"
 
@@ -625,7 +624,7 @@ def test_link_leading_out_of_the_project_is_refused(project, errors_of, valid, t
 
 
 def test_oversized_file_is_refused_with_its_size(project, errors_of, valid, monkeypatch):
-    from generator import loader
+    from generator.records import yamlnodes as loader
 
     padded = valid + "# " + "あ" * 8000 + "\n"  # larger than the vocabulary file, which has the same limit
     size = len(padded.encode("utf-8"))
@@ -800,18 +799,14 @@ def minimal_vocabulary(**replace: str) -> str:
     """A literal vocabulary file; ``legal_form`` is at the top with these exact lines:
 
     1 legal_form:
-    2   title: 法人格
-    3   slug: legal-form
-    4   terms:
-    5     - {label: 任意団体, slug: nin-i-dantai, description: 説明}
-    6     - {label: NPO法人, slug: npo, description: 説明}
-    7 scope: …
+    2   terms:
+    3     - {label: 任意団体, slug: nin-i-dantai, description: 説明}
+    4     - {label: NPO法人, slug: npo, description: 説明}
+    5 scope: …
     """
     head = textwrap.dedent(
         """\
         legal_form:
-          title: 法人格
-          slug: legal-form
           terms:
             - {label: 任意団体, slug: nin-i-dantai, description: 説明}
             - {label: NPO法人, slug: npo, description: 説明}
@@ -823,7 +818,7 @@ def minimal_vocabulary(**replace: str) -> str:
     for name in ["scope", "base", "activity", "income", "regional_issue", "challenge", "formation_factor",
                  "sustainability_factor", "external_actor", "external_effect"]:  # fmt: skip
         slug = name.replace("_", "-")
-        tail += f"{name}:\n  title: {name}\n  slug: {slug}\n  terms:\n    - {{label: {name}値, slug: {slug}-v, description: 説明}}\n"
+        tail += f"{name}:\n  terms:\n    - {{label: {name}値, slug: {slug}-v, description: 説明}}\n"
     return head + tail
 
 
@@ -838,38 +833,28 @@ def test_minimal_vocabulary_is_valid(project, errors_of):
 def test_vocabulary_duplicate_label(project, errors_of):
     err = only(vocab_errors(project, errors_of, minimal_vocabulary(**{"label: NPO法人": "label: 任意団体"})))
     assert (err.location.path, err.field) == ("data/vocabulary.yaml", "legal_form.terms[2].label")
-    assert err.message == "「任意団体」が重複しています（5 行目と同じ）。"
+    assert err.message == "「任意団体」が重複しています（3 行目と同じ）。"
+    assert err.location.line + 1 == 4
 
 
 def test_vocabulary_duplicate_slug(project, errors_of):
     err = only(vocab_errors(project, errors_of, minimal_vocabulary(**{"slug: npo": "slug: nin-i-dantai"})))
     assert (err.location.path, err.field) == ("data/vocabulary.yaml", "legal_form.terms[2].slug")
-    assert err.message == "「nin-i-dantai」が重複しています（5 行目と同じ）。"
+    assert err.message == "「nin-i-dantai」が重複しています（3 行目と同じ）。"
+    assert err.location.line + 1 == 4
 
 
-@pytest.mark.parametrize(
-    "replace, line",
-    [({"label: NPO法人": "label: 任意団体"}, 6), ({"slug: npo": "slug: nin-i-dantai"}, 6), ({"slug: legal-form": "slug: scope"}, 8)],
-)
-def test_vocabulary_duplicates_are_located(project, errors_of, replace, line):
-    errors = vocab_errors(project, errors_of, minimal_vocabulary(**replace))
-    assert errors and all(e.location.line + 1 == line for e in errors), [str(e) for e in errors]
-
-
-def test_vocabulary_facet_slug_collision(project, errors_of):
-    errors = vocab_errors(project, errors_of, minimal_vocabulary(**{"slug: legal-form": "slug: scope"}))
-    assert [e.field for e in errors] == ["scope.slug"]
-    assert "slug「scope」は他の分類と重なります" in errors[0].message
-
-
-def test_vocabulary_reserved_facet_slug(project, errors_of):
-    err = only(vocab_errors(project, errors_of, minimal_vocabulary(**{"slug: legal-form": "slug: prefecture"})))
-    assert err.field == "legal_form.slug"
+def test_vocabulary_titles_and_slugs_belong_to_the_registry(project, errors_of):
+    """A section's title and URL slug are declared in the field registry, not in the vocabulary file."""
+    text = minimal_vocabulary(**{"legal_form:\n": "legal_form:\n  slug: legal-form\n"})
+    err = only(vocab_errors(project, errors_of, text))
+    assert (err.location.line + 1, err.field) == (2, "legal_form.slug")
+    assert "項目「slug」はありません" in err.message
 
 
 def test_vocabulary_bad_slug_pattern(project, errors_of):
     err = only(vocab_errors(project, errors_of, minimal_vocabulary(**{"slug: npo": "slug: NPO_houjin"})))
-    assert str(err).startswith("data/vocabulary.yaml:6:28: legal_form.terms[2].slug: 半角の小文字・数字とハイフンだけ")
+    assert str(err).startswith("data/vocabulary.yaml:4:28: legal_form.terms[2].slug: 半角の小文字・数字とハイフンだけ")
 
 
 def test_vocabulary_missing_section_and_description(project, errors_of):
@@ -878,8 +863,8 @@ def test_vocabulary_missing_section_and_description(project, errors_of):
     errors = vocab_errors(project, errors_of, text)
     assert [(e.location.line + 1, e.location.column + 1, e.field) for e in errors] == [
         (1, 1, "base"),
-        (5, 7, "legal_form.terms[1].description"),
-        (12, 1, "based"),
+        (3, 7, "legal_form.terms[1].description"),
+        (8, 1, "based"),
     ]
 
 
@@ -957,86 +942,3 @@ def test_yml_extension_and_case_paths(project, errors_of, valid):
     assert sorted(c.id for c in ds.cases) == ["x", "y"]
     ds = load_dataset(root, case_paths=[root / "data" / "cases" / "y.yaml"])
     assert [c.id for c in ds.cases] == ["y"]
-
-
-# --- many files: half checked in a forked child ----------------------------------------------------
-
-
-def _many(valid: str, n: int) -> dict:
-    """``n`` valid records c000…; c001 (near the front) and the last one (the back) each carry one defect."""
-    files = {f"c{i:03d}.yaml": sub(valid, "id: x", f"id: c{i:03d}") for i in range(n)}
-    files["c001.yaml"] = sub(files["c001.yaml"], "legal_form: 任意団体", "legal_form: 任意")
-    last = f"c{n - 1:03d}.yaml"
-    files[last] = sub(files[last], "prefecture: 広島県", "prefecture: 広島")
-    return files
-
-
-_LOAD_FRESH = """
-import json, os, sys
-from pathlib import Path
-import generator.forked as forked
-import generator.validate as v
-from generator.errors import DataError
-
-v.PARALLEL_MIN = int(sys.argv[2])
-v.CHUNK = 2  # several chunks from each end, with a defect in the first and in the last
-children = []
-start = forked.Forked.__init__
-def spy(self, fn, *args):
-    start(self, fn, *args)
-    children.append(self.child is not None)
-forked.Forked.__init__ = spy
-if sys.argv[3] == "kill":
-    forked._child = lambda *args: os._exit(3)
-try:
-    ds = v.load_dataset(Path(sys.argv[1]))
-    out = {"cases": [[c.id, c.location.path] for c in ds.cases], "errors": []}
-except DataError as exc:
-    out = {"cases": None, "errors": [[str(e), e.location.path, e.field] for e in exc.errors]}
-out["children"] = children
-print(json.dumps(out))
-"""
-
-
-def _load_fresh(root, parallel_min: int, child: str = "normal") -> dict:
-    """load_dataset in a fresh interpreter: forked.usable() refuses to fork while other threads run,
-    and the browser tests leave some in this process."""
-    import json
-    import subprocess
-    import sys
-
-    proc = subprocess.run([sys.executable, "-c", _LOAD_FRESH, str(root), str(parallel_min), child], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout)
-
-
-needs_split = pytest.mark.skipif(not forked.available(), reason="one core or no fork: the split is never used")
-
-
-@needs_split
-def test_split_check_gives_what_one_process_gives(project, valid):
-    files = _many(valid, 12)
-    root = project(files)
-    one = _load_fresh(root, 10**9)
-    split = _load_fresh(root, 4)
-    assert one["children"] == [] and split["children"] == [True]
-    assert split["errors"] == one["errors"]
-    assert [(path, field) for _msg, path, field in split["errors"]] == [
-        ("data/cases/c001.yaml", "legal_form"),
-        ("data/cases/c011.yaml", "prefecture"),
-    ]
-    fixed = {**files, "c001.yaml": files["c000.yaml"].replace("id: c000", "id: c001"), "c011.yaml": files["c000.yaml"].replace("id: c000", "id: c011")}
-    ds = _load_fresh(project(fixed), 4)
-    assert ds["children"] == [True]
-    assert ds["cases"] == [[f"c{i:03d}", f"data/cases/c{i:03d}.yaml"] for i in range(12)]
-
-
-@needs_split
-def test_split_check_survives_a_child_that_dies(project, valid):
-    """If the forked child exits without an answer, what it claimed is checked here: nothing is lost."""
-    got = _load_fresh(project(_many(valid, 12)), 4, "kill")
-    assert got["children"] == [True]
-    assert [(path, field) for _msg, path, field in got["errors"]] == [
-        ("data/cases/c001.yaml", "legal_form"),
-        ("data/cases/c011.yaml", "prefecture"),
-    ]

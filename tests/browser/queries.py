@@ -99,8 +99,8 @@ HAND_WRITTEN: tuple[Query, ...] = (
 
 def vocabulary_queries(repo: Path) -> tuple[Query, ...]:
     """Every vocabulary label that a published bundled case uses: its value page or one of its cases."""
-    from generator.indices import build_casebook
-    from generator.validate import load_dataset
+    from generator.model.casebook import build_casebook
+    from generator.records.load import load_dataset
 
     book = build_casebook(load_dataset(repo, content_dir=repo / "content"))
     out = []

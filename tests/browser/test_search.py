@@ -16,9 +16,9 @@ from collections import Counter
 import pytest
 from playwright.sync_api import expect
 
-from generator.indices import build_casebook
-from generator.prefectures import BY_NAME as PREFECTURE_BY_NAME
-from generator.validate import load_dataset
+from generator.model.casebook import build_casebook
+from generator.model.prefectures import BY_NAME as PREFECTURE_BY_NAME
+from generator.records.load import load_dataset
 
 from ..sitebuild import REPO
 from .harness import top_urls

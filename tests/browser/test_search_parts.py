@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from generator.search import part_sizes
+from generator.search.pagefind import part_sizes
 
 from .conftest import open_page
 from .harness import build_bundled_site, serve, top_urls

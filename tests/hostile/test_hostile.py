@@ -20,11 +20,11 @@ import markdown
 import pytest
 import yaml
 
-from generator.errors import DataError
-from generator.loader import MAX_FILE_BYTES, MAX_RECORD_CHARS
-from generator.model import Source
-from generator.render import md_text, sources_text
-from generator.validate import load_dataset
+from generator.records.errors import DataError
+from generator.records.yamlnodes import MAX_FILE_BYTES, MAX_RECORD_CHARS
+from generator.model.entities import Source
+from generator.pages.text import md_text, sources_text
+from generator.records.load import load_dataset
 
 from tests.conftest import REPO_ROOT, VALID
 
