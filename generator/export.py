@@ -36,11 +36,11 @@ STAMP = ".casebook-export"
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
-def mark_content(markdown: str) -> str:
-    """Wrap a page's Markdown (after any front matter) in the content markers."""
+def mark_content(markdown: str, path: str) -> str:
+    """Wrap a page's Markdown (after any front matter) in the content markers, which name its docs path."""
     m = _FRONT_MATTER.match(markdown)
     head, body = (markdown[: m.end()], markdown[m.end() :]) if m else ("", markdown)
-    return f"{head}{CONTENT_START}\n\n{body.strip()}\n\n{CONTENT_END}\n"
+    return f"{head}{CONTENT_START}{path} -->\n\n{body.strip()}\n\n{CONTENT_END}\n"
 
 
 def exported_config(root: Path) -> str:
@@ -104,14 +104,14 @@ def export_docs(root: Path, target: Path, content_dir: Path | None = None, data_
             dest = docs / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             if src.suffix == ".md":
-                dest.write_text(mark_content(fill_markers(renderer, src.read_text(encoding="utf-8"), rel)), encoding="utf-8")
+                dest.write_text(mark_content(fill_markers(renderer, src.read_text(encoding="utf-8"), rel), rel), encoding="utf-8")
                 count += 1
             else:
                 shutil.copyfile(src, dest)
         for rel, markdown in renderer.pages():
             dest = docs / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(mark_content(markdown), encoding="utf-8")
+            dest.write_text(mark_content(markdown, rel), encoding="utf-8")
             count += 1
         for rel, source in ASSET_FILES.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)

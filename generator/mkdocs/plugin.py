@@ -28,7 +28,11 @@ from mkdocs.structure.files import File, Files
 
 from ..model.casebook import Casebook, build_casebook
 from ..model.history import last_commit_epoch, last_updated
-from ..pages.deferred import defer_html, restore_html
+from markdown.extensions.toc import slugify as markdown_slugify
+from markdown.extensions.toc import unique
+from mkdocs.structure.toc import get_toc
+
+from ..pages.deferred import defer_html, page_toc, restore_html
 from ..pages.markers import MARKER, fill_markers
 from ..pages.renderer import PageRenderer
 from ..postprocess.atomic import AtomicSite, strict_warnings
@@ -84,6 +88,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.articles: ArticleProcessor | None = None
         self.deferred: dict[str, list[str]] = {}
         """Docs path → its deferred HTML blocks, for this build."""
+        self.headings: dict[str, list[tuple[int, str, str]]] = {}
+        """Docs path → the headings that went with its blocks (their table of contents is made in on_page_content)."""
         self.swap: AtomicSite | None = None
         self.indexer: SiteIndexer | None = None
         self.binary = None
@@ -144,6 +150,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not self.config.enabled:
             return files
         self.deferred = {}
+        self.headings = {}
         narratives = self.book.dataset.narratives
         for case_id in narratives:  # a narrative is part of its case page, not a page of its own
             _drop(files, f"cases/{case_id}.md")
@@ -160,11 +167,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, "favicon.ico", abs_src_path=icon.abs_src_path))
         return files
 
+    def _heading_ids(self, config):
+        """The ids the toc extension would give a page's headings, in order (its ``slugify`` and ``separator``)."""
+        toc = config.mdx_configs.get("toc") or {}
+        slugify, separator = toc.get("slugify") or markdown_slugify, toc.get("separator", "-")
+        used: set[str] = set()
+
+        def heading_id(text: str) -> str:
+            anchor = unique(slugify(text, separator), used)
+            used.add(anchor)
+            return anchor
+
+        return heading_id
+
     def _add(self, files: Files, config, path: str, markdown: str) -> None:
         _drop(files, path)
-        markdown, blocks = defer_html(markdown, self.token)
+        markdown, blocks, headings = defer_html(markdown, self.token, heading_id=None if os.environ.get("CB_NOABSORB") else self._heading_ids(config))
         if blocks:
             self.deferred[path] = blocks
+        if headings:
+            self.headings[path] = headings
         file = File.generated(config, path, content=markdown)
         if self.incremental:  # a page whose Markdown is what its HTML was built from is not built again
             digest = hash((markdown, tuple(blocks)))
@@ -221,6 +243,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         blocks = self.deferred.get(uri)
         if blocks:
             html = restore_html(html, blocks, self.token)
+        if uri in self.headings:  # the table of contents of every heading, Markdown's and the blocks' own
+            names = {item.id: item.title for item in _walk(page.toc)}
+            html, tokens = page_toc(html, names)
+            page.toc = get_toc(tokens)
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= {anchor for _level, anchor, _text in self.headings[uri]}
         return self.articles.link_glossary(html, uri, page.url)
 
     @event_priority(-100)  # the article as the page will show it, after every plugin's changes
@@ -309,3 +337,9 @@ def _drop(files: Files, path: str) -> None:
     existing = files.get_file_from_path(path)
     if existing is not None:
         files.remove(existing)
+
+
+def _walk(toc):
+    for item in toc:
+        yield item
+        yield from _walk(item.children)

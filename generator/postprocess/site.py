@@ -10,6 +10,7 @@ so exactly what Markdown rendered is processed, as in the plugin.
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import os
 import re
@@ -26,8 +27,11 @@ from .sanitize import protect_external_links, sanitize
 from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.casebook.postprocess")
-CONTENT_START = "<!-- casebook:content -->"
+CONTENT_START = "<!-- casebook:content "
+"""Opens a page's content in exported Markdown, followed by the page's docs path and `` -->``."""
 CONTENT_END = "<!-- /casebook:content -->"
+_START = re.compile(r"<!-- casebook:content (\S+) -->")
+_DONE = re.compile(r'<div class="cb-content" data-casebook-src="([^"]+)"')
 PAGES_CSS = Path(__file__).resolve().parent.parent / "pages" / "casebook.css"
 ASSET_FILES = {"assets/casebook.css": PAGES_CSS, "assets/casebook-search.js": SEARCH_ASSETS / "casebook-search.js"}
 """Site path → the package file every built site carries (the pages' styles, the search page's script)."""
@@ -56,7 +60,8 @@ class ArticleProcessor:
 
 
 def source_candidates(dest: str) -> tuple[str, ...]:
-    """The docs paths a built page may come from: ``a/b/index.html`` ← ``a/b.md`` or ``a/b/index.md``."""
+    """The docs paths a built page may come from: ``a/b/index.html`` ← ``a/b.md`` or ``a/b/index.md``
+    (for a page without content markers, which name its path)."""
     if dest == "index.html":
         return ("index.md",)
     if dest.endswith("/index.html"):
@@ -78,30 +83,31 @@ def site_pages(site_dir: Path) -> list[str]:
 def postprocess_site(site_dir: Path, settings: Settings, glossary: list[GlossaryTerm], binary: PagefindBinary | None, directory_urls: bool = True) -> dict:
     """Process every page of a built site in place, copy the assets, build the search index; return counts.
 
-    A page already processed (it has ``data-pagefind-body``) is left alone, so running it twice changes nothing.
+    A page already processed (its content is marked ``data-casebook-src``) is left alone, so running it
+    twice changes nothing.
     """
     site_dir = site_dir.resolve()
     articles = ArticleProcessor(settings, glossary, directory_urls)
     searchable: list[str] = []
     processed = 0
     for dest in site_pages(site_dir):
-        sources = source_candidates(dest)
-        src = sources[0]
-        is_searchable = all(settings.searchable(s) for s in sources) and dest != "404.html"
         path = site_dir / dest
         text = path.read_text(encoding="utf-8")
-        if "data-pagefind-body" in text:
-            searchable.append(dest) if is_searchable else None
+        start = _START.search(text)
+        end = text.find(CONTENT_END, start.end()) if start else -1
+        src = start.group(1) if start else source_candidates(dest)[0]
+        is_searchable = settings.searchable(src) and dest != "404.html"
+        done = _DONE.search(text)
+        if done:  # processed by an earlier run
+            if settings.searchable(done.group(1)) and dest != "404.html":
+                searchable.append(dest)
             continue
-        start, end = text.find(CONTENT_START), text.find(CONTENT_END)
         url = "" if dest == "index.html" else (dest[: -len("index.html")] if dest.endswith("/index.html") else dest)
-        if 0 <= start < end:
-            content = text[start + len(CONTENT_START) : end]
-            if not all(settings.sanitized(s) for s in sources):
-                src = next(s for s in sources if not settings.sanitized(s))
-            content = articles.link_glossary(articles.clean(content, src), src, url)
-            body = ' data-pagefind-body' if is_searchable else ""
-            text = f'{text[:start]}<div class="cb-content"{body}>{content}</div>{text[end + len(CONTENT_END):]}'
+        if start and end > 0:
+            content = articles.link_glossary(articles.clean(text[start.end() : end], src), src, url)
+            body = " data-pagefind-body" if is_searchable else ""
+            opening = f'<div class="cb-content" data-casebook-src="{html_lib.escape(src)}"{body}>'
+            text = f"{text[: start.start()]}{opening}{content}</div>{text[end + len(CONTENT_END) :]}"
         elif is_searchable:
             text = _ARTICLE.sub(r"\1 data-pagefind-body>", text, count=1)
         else:

@@ -7,6 +7,14 @@ same rules as a JSON Schema and a commented new record.
 """
 
 from .errors import CaseError, DataError, Location
-from .load import load_dataset, load_vocabulary
 
 __all__ = ["CaseError", "DataError", "Location", "load_dataset", "load_vocabulary"]
+
+
+def __getattr__(name: str):
+    # Loading imports the model, whose entities import errors from here: import it when first asked for.
+    if name in ("load_dataset", "load_vocabulary"):
+        from . import load
+
+        return getattr(load, name)
+    raise AttributeError(name)
