@@ -60,6 +60,9 @@ def synthetic_site(target: Path, n: int, seed: int = 7) -> list[dict]:
     from bench.synthetic import write_project
 
     copy_bundled(target, with_data=False)
+    for narrative in (target / "content" / "cases").glob("*.md"):  # the real cases' narratives have no record here
+        if narrative.name != "index.md":
+            narrative.unlink()
     records = write_project(target, n, REPO, seed=seed)
     for name in ("glossary.yaml", "national.yaml"):
         shutil.copyfile(REPO / "data" / name, target / "data" / name)

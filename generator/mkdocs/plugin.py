@@ -43,6 +43,10 @@ from ..search.pagefind import SearchIndexError, SiteIndexer, find_binary
 from .theme import THEME, THEME_CACHE, MemoryBytecodeCache, NavCache, TocCache, default_nav
 
 log = get_plugin_logger("casebook")
+PLAIN_TEXT_SAFE = {"abbr": False, "admonition": True, "attr_list": True, "def_list": True, "fenced_code": True, "footnotes": True,
+                   "md_in_html": True, "meta": True, "sane_lists": True, "tables": True, "toc": True}
+"""Markdown's extensions that write plain text (no character they read) as it is: with only these configured,
+plain headings and paragraphs of generated pages can be written without Markdown (``pages.deferred``)."""
 ARTICLE = '<article class="md-content__inner md-typeset">'
 _DEFAULTS = Settings()
 
@@ -63,6 +67,9 @@ class CasebookConfig(Config):
     search_part_pages = c.Type(int, default=_DEFAULTS.search_part_pages)
     search_exclude = c.ListOfItems(c.Type(str), default=list(_DEFAULTS.search_exclude))
     sanitize_exclude = c.ListOfItems(c.Type(str), default=list(_DEFAULTS.sanitize_exclude))
+    defer_plain_text = c.Type(bool, default=True)
+    """Write the plain headings and paragraphs of generated pages as Markdown would, without it (the same
+    HTML, checked by tests/test_deferred.py); off: only the template-made HTML blocks skip Markdown."""
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -106,7 +113,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        options = {k: v for k, v in self.config.items() if k not in ("enabled", "search_streaming")}
+        options = {k: v for k, v in self.config.items() if k not in ("enabled", "search_streaming", "defer_plain_text")}
         self.settings = settings = Settings.from_options(options)
         root = Path(config.config_file_path).parent.resolve()
         self.data_dir = (root / settings.data_dir).resolve()
@@ -151,6 +158,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return files
         self.deferred = {}
         self.headings = {}
+        self.plain_text_safe = self.config.defer_plain_text and self._plain_text_safe(config)
         narratives = self.book.dataset.narratives
         for case_id in narratives:  # a narrative is part of its case page, not a page of its own
             _drop(files, f"cases/{case_id}.md")
@@ -167,6 +175,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, "favicon.ico", abs_src_path=icon.abs_src_path))
         return files
 
+    @staticmethod
+    def _plain_text_safe(config) -> bool:
+        for ext in config.markdown_extensions:
+            name = ext if isinstance(ext, str) else type(ext).__module__
+            if not PLAIN_TEXT_SAFE.get(name.removeprefix("markdown.extensions."), False):
+                return False
+        return True
+
     def _heading_ids(self, config):
         """The ids the toc extension would give a page's headings, in order (its ``slugify`` and ``separator``)."""
         toc = config.mdx_configs.get("toc") or {}
@@ -182,7 +198,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _add(self, files: Files, config, path: str, markdown: str) -> None:
         _drop(files, path)
-        markdown, blocks, headings = defer_html(markdown, self.token, heading_id=None if os.environ.get("CB_NOABSORB") else self._heading_ids(config))
+        safe = self.plain_text_safe
+        markdown, blocks, headings = defer_html(markdown, self.token, heading_id=self._heading_ids(config) if safe else None, paragraphs=safe)
         if blocks:
             self.deferred[path] = blocks
         if headings:
@@ -213,7 +230,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not (self.config.enabled and self.settings.search) or (self.incremental and self.indexed):
             return files
         pages = {f.dest_uri: f for f in files.documentation_pages() if self.settings.searchable(f.src_uri)}
-        self.indexer = SiteIndexer(self.binary, Path(config.site_dir), list(pages), self.settings.search_part_pages)
+        self.indexer = SiteIndexer(self.binary, Path(config.site_dir), list(pages), self.settings.search_part_pages, threads=1)
         first = [pages[p] for p in self.indexer.order]
         return Files(first + [f for f in files if f.dest_uri not in pages])
 

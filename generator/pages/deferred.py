@@ -8,12 +8,13 @@ conversion (``defer_html``), leaving a placeholder paragraph, and puts it
 back into the converted page (``restore_html``). Exported Markdown keeps the
 blocks inline, as raw HTML any engine passes through.
 
-Given ``heading_id``, the plain headings that stand right before a block
-(``## 地域課題`` and its value links) go with it, written as the ``toc``
-extension would write them, and blocks that only blank lines separate
-become one: a case page then hands Markdown its title and narrative only.
-Their ``(level, id, text)`` are returned, for the page's table of contents
-(``page_toc``).
+Given ``heading_id``, the plain headings next to a block (``## 地域課題``
+and its value links) go with it, written as the ``toc`` extension would
+write them, and blocks that only blank lines separate become one; with
+``paragraphs``, plain paragraphs too (text without any character Markdown
+reads, written as Markdown writes it). A case page whose narrative is plain
+text then hands Markdown its title only. The headings' ``(level, id, text)``
+are returned, for the page's table of contents (``page_toc``).
 
 ``token`` is a secret of the build, so a placeholder written by a
 contributor cannot name a block.
@@ -29,8 +30,11 @@ from markdown.extensions.toc import nest_toc_tokens, unique
 
 OPEN = "<!-- cb:html -->\n"
 CLOSE = "<!-- /cb:html -->"
-PLAIN_HEADING = re.compile(r"(#{2,6}) ([^\\`*_\[\]<>&{}#\n]+?)[ \t]*")
+PLAIN_HEADING = re.compile(r"(#{2,6}) ([^\\`*_\[\]<>&{}#!|\n]+?)[ \t]*")
 """A heading line whose text Markdown would write as it is (no inline syntax, no entity, no attribute list)."""
+_PLAIN_LINE = re.compile(r"(?![-*+] |\d+[.)] |[=-]+$|:)[^\s\\`*_\[\]<>&{}#!|:~^\t](?:[^\\`*_\[\]<>&{}#!|\t]*[^\s\\`*_\[\]<>&{}#!|\t])?")
+"""A line of a paragraph Markdown writes as it is: no inline syntax, no block syntax at its start,
+no white space at either end (two trailing spaces would be a line break)."""
 _HEADING_HTML = re.compile(r'<h([1-6])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -48,56 +52,106 @@ def _segments(markdown: str) -> list[tuple[bool, str]]:
     return out
 
 
-def _heading_tail(text: str) -> tuple[str, list[tuple[int, str]]]:
-    """Split ``text`` into what stays Markdown and the plain heading lines that end it (each between blank lines)."""
+def _plain(chunk: str, paragraphs: bool) -> tuple[int, str] | None:
+    """A chunk (lines between blank lines) Markdown would write as it is: (heading level, text), or
+    (0, text) for a paragraph when ``paragraphs``; None for anything else."""
+    m = PLAIN_HEADING.fullmatch(chunk)
+    if m:
+        return len(m.group(1)), m.group(2)
+    if paragraphs and all(_PLAIN_LINE.fullmatch(line) for line in chunk.split("\n")):
+        return 0, chunk
+    return None
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """(first line, line after the last) of each run of non-blank lines of ``text``."""
+    out, start = [], None
     lines = text.split("\n")
-    headings: list[tuple[int, str]] = []
-    end = len(lines)
-    while True:
-        while end > 0 and not lines[end - 1].strip():
-            end -= 1
-        if end == 0:
-            break
-        m = PLAIN_HEADING.fullmatch(lines[end - 1])
-        if m is None or (end > 1 and lines[end - 2].strip()):
-            break
-        headings.insert(0, (len(m.group(1)), m.group(2)))
-        end -= 1
-    return "\n".join(lines[:end]) + ("\n\n" if end else ""), headings
+    for i, line in enumerate(lines):
+        if line.strip():
+            if start is None:
+                start = i
+        elif start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(lines)))
+    return out
+
+
+def _split(text: str, paragraphs: bool, last: bool) -> tuple[list, str, list]:
+    """``text`` (between two blocks) as (plain chunks that continue the block before it, what stays
+    Markdown, word for word, plain chunks that lead into the block after it; none when ``last``).
+
+    Chunks are taken only from the ends inward, so nothing Markdown reads across blank lines (a loose
+    list, indented code) is cut."""
+    lines = text.split("\n")
+    spans = _chunks(text)
+    plain = [_plain("\n".join(lines[a:b]), paragraphs) for a, b in spans]
+    head = 0
+    while head < len(spans) and plain[head] is not None:
+        head += 1
+    tail = len(spans)
+    while not last and tail > head and plain[tail - 1] is not None:
+        tail -= 1
+    middle = "\n".join(lines[spans[head][0] : spans[tail - 1][1]]) + "\n\n" if head < tail else ""
+    return plain[:head], middle, plain[tail:]
 
 
 def defer_html(
-    markdown: str, token: str, blocks: list[str] | None = None, heading_id: Callable[[str], str] | None = None
+    markdown: str,
+    token: str,
+    blocks: list[str] | None = None,
+    heading_id: Callable[[str], str] | None = None,
+    paragraphs: bool = False,
 ) -> tuple[str, list[str], list[tuple[int, str, str]]]:
     """Replace each block by a paragraph ``{token}x{n}``; return the Markdown, the blocks (appended to
-    ``blocks``) and the headings taken along with them as (level, id, text)."""
+    ``blocks``) and the headings taken along with them as (level, id, text).
+
+    Given ``heading_id``, the plain chunks between blocks go with them (headings, and with
+    ``paragraphs`` plain paragraphs: the caller knows that no configured extension reads plain text).
+    The page's start, before its first block (front matter, title), stays as it is."""
     blocks = [] if blocks is None else blocks
     taken: list[tuple[int, str, str]] = []
     out: list[str] = []
     pending: list[str] | None = None
-    """The HTML of the block being gathered (headings and blocks that follow each other)."""
-    for is_block, text in _segments(markdown):
-        if not is_block:
-            keep, headings = _heading_tail(text) if heading_id else (text, [])
-            if pending is not None and (keep.strip() or not headings and text.strip()):
-                blocks.append("\n".join(pending))
-                out.append(f"{token}x{len(blocks) - 1}")
-                pending = None
-            if pending is None or keep.strip():
-                out.append(keep if heading_id else text)
-            if headings:
-                pending = pending or []
-                for level, name in headings:
-                    anchor = heading_id(name)
-                    taken.append((level, anchor, name))
-                    pending.append(f'<h{level} id="{anchor}">{name}</h{level}>')
-            continue
-        if pending is None:
-            pending = []
-        pending.append(text)
-    if pending is not None:
-        blocks.append("\n".join(pending))
-        out.append(f"{token}x{len(blocks) - 1}\n")
+    """The HTML being gathered into one block (blocks and the plain chunks between them)."""
+
+    def to_html(chunks) -> list[str]:
+        parts = []
+        for level, text in chunks:
+            if level == 0:
+                parts.append(f"<p>{text}</p>")
+            else:
+                anchor = heading_id(text)
+                taken.append((level, anchor, text))
+                parts.append(f'<h{level} id="{anchor}">{text}</h{level}>')
+        return parts
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            blocks.append("\n".join(pending))
+            out.append(f"{token}x{len(blocks) - 1}\n\n")
+            pending = None
+
+    segments = _segments(markdown)
+    for i, (is_block, text) in enumerate(segments):
+        if is_block:
+            pending = (pending or []) + [text]
+        elif heading_id is None or i == 0:
+            if text.strip() or i == len(segments) - 1:
+                flush()
+                out.append(text)
+        else:
+            lead, keep, trail = _split(text, paragraphs, last=i == len(segments) - 1)
+            pending = (pending or []) + to_html(lead)
+            if keep:
+                flush()
+                out.append(keep)
+            if trail:
+                pending = to_html(trail)
+    flush()
     return "".join(out), blocks, taken
 
 
