@@ -216,20 +216,3 @@ def test_md_text_never_yields_script_handlers_or_links(text):
             assert not name.lower().startswith("on"), out
             assert not re.match(r"\s*(javascript|data|vbscript):", html.unescape(value or ""), re.I), out
     assert not re.search(r"<[^>]*\son\w+=", out, re.I), out
-
-
-_DEFERRED = re.compile(r"<!-- cb:html -->\n(.*?)\n?<!-- /cb:html -->", re.S)
-"""What a deferred block is (render.defer_html), as the regular expression it used to be found with."""
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["<!-- cb:html -->\n", "<!-- /cb:html -->", "\n", "\n\n", "本文", "<p>x</p>", "<!-- cb:html -->", "<!-- /cb:html"]), max_size=14))
-def test_deferred_blocks_are_what_the_regular_expression_finds(pieces):
-    from generator.pages.deferred import defer_html, restore_html
-
-    text = "".join(pieces)
-    blocks: list[str] = []
-    expected = _DEFERRED.sub(lambda m: blocks.append(m.group(1)) or f"TOKx{len(blocks) - 1}", text)
-    assert defer_html(text, "TOK") == (expected, blocks)
-    rendered = "".join(f"<p>{part}</p>" if part.startswith("TOKx") else part for part in re.split(r"(TOKx\d+)", expected))
-    assert restore_html(rendered, blocks, "TOK") == "".join(blocks[int(p[4:])] if p.startswith("TOKx") else p for p in re.split(r"(TOKx\d+)", expected))

@@ -127,16 +127,24 @@ def test_training_pages_contain_the_cases_tagged_for_their_stage(bundled, book):
     project, _ = bundled
     from generator.records.registry import STAGE_SLUGS
 
+    from generator.model.kana import kana_key
+    from generator.pages.markers import STAGE_PAGE_LIMIT
+
     for stage in STAGES:
         html = article(page(project, f"training/{STAGE_SLUGS[stage]}"))
-        tagged = [c for c in book.cases if c.stage_lesson(stage)]
-        assert tagged
-        for case in tagged:
+        tagged = sorted((c for c in book.cases if c.stage_lesson(stage)), key=lambda c: (kana_key(c.kana), c.id))
+        assert len(tagged) >= 8
+        shown, rest = tagged[:STAGE_PAGE_LIMIT], tagged[STAGE_PAGE_LIMIT:]
+        for case in shown:
             assert f'href="../../cases/{case.id}/"' in html, (stage, case.id)
             lesson = case.stage_lesson(stage)
             assert lesson[:15] in re.sub(r"<[^>]+>", "", html), (stage, case.id)
-        others = {c.id for c in book.cases} - {c.id for c in tagged}
-        assert not others & set(case_links(page(project, f"training/{STAGE_SLUGS[stage]}")))
+        listed = set(case_links(page(project, f"training/{STAGE_SLUGS[stage]}")))
+        assert not listed - {c.id for c in shown}
+        if rest:  # the others are one link away, on the stage's index page
+            assert f"ほかにも {len(rest)} 件あります" in html
+            index = set(case_links(page(project, f"index/stage/{STAGE_SLUGS[stage]}")))
+            assert index == {c.id for c in tagged}
 
 
 def test_glossary_terms_are_linked_in_sentences_not_in_headings_or_links(bundled):
@@ -237,7 +245,8 @@ def test_reused_theme_blocks_change_nothing(tmp_path):
 
 def test_generated_pages_are_not_written_into_content(bundled):
     project, _ = bundled
-    assert not (project / "content" / "cases").exists()
+    narratives = {p.name for p in (REPO / "content" / "cases").glob("*")}
+    assert {p.name for p in (project / "content" / "cases").glob("*")} == narratives
     assert not (project / "content" / "index").exists()
 
 
@@ -269,7 +278,7 @@ def test_narrative_file_becomes_the_case_body(tmp_path):
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     record.pop("body", None)
     path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (project / "content" / "cases").mkdir()
+    (project / "content" / "cases").mkdir(exist_ok=True)
     (project / "content" / "cases" / "kawane.md").write_text("テスト用の本文です。\n\n### 小見出し\n", encoding="utf-8")
     mkdocs_build(project)
     html = article(page(project, "cases/kawane"))
@@ -323,3 +332,21 @@ def test_search_indexes_a_case_s_values_but_not_the_labels_every_case_repeats(bu
     for label in ("所在地", "協議と実行の体制", "人口・世帯", "研修テキスト", "情報の完全度"):
         assert label not in text, label
     assert sum("協議と実行の体制" in f["content"].replace("\u200b", "") for f in fragments.values()) < len(book.cases) / 2
+
+
+def test_plain_text_kept_out_of_markdown_changes_nothing(tmp_path):
+    """defer_plain_text (on by default) writes plain headings and paragraphs of generated pages without
+    Markdown; with it off every page converts them through Markdown: both sites are byte-identical."""
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    on = copy_bundled(tmp_path / "on")
+    off = copy_bundled(tmp_path / "off")
+    config = off / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - casebook\n" in text
+    config.write_text(text.replace("\n  - casebook\n", "\n  - casebook:\n      defer_plain_text: false\n"), encoding="utf-8")
+    for project in (on, off):
+        mkdocs_build(project, env=env)
+    pages = sorted(p.relative_to(on / "site") for p in (on / "site").rglob("*.html"))
+    assert len(pages) > 200
+    for rel in pages:
+        assert (on / "site" / rel).read_bytes() == (off / "site" / rel).read_bytes(), rel

@@ -35,7 +35,9 @@ PLAIN_HEADING = re.compile(r"(#{2,6}) ([^\\`*_\[\]<>&{}#!|\n]+?)[ \t]*")
 _PLAIN_LINE = re.compile(r"(?![-*+] |\d+[.)] |[=-]+$|:)[^\s\\`*_\[\]<>&{}#!|:~^\t](?:[^\\`*_\[\]<>&{}#!|\t]*[^\s\\`*_\[\]<>&{}#!|\t])?")
 """A line of a paragraph Markdown writes as it is: no inline syntax, no block syntax at its start,
 no white space at either end (two trailing spaces would be a line break)."""
-_HEADING_HTML = re.compile(r'<h([1-6])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_HEADING_HTML = re.compile(r'<h([1-6])\b[^>]*?\bid="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
+OURS = " data-cb-heading"
+"""Marks a heading written here until ``page_toc`` has made the ids unique (it removes the mark)."""
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -125,7 +127,7 @@ def defer_html(
             else:
                 anchor = heading_id(text)
                 taken.append((level, anchor, text))
-                parts.append(f'<h{level} id="{anchor}">{text}</h{level}>')
+                parts.append(f'<h{level} id="{anchor}"{OURS}>{text}</h{level}>')
         return parts
 
     def flush() -> None:
@@ -161,22 +163,29 @@ def restore_html(html_text: str, blocks: list[str], token: str) -> str:
 
 
 def page_toc(html_text: str, names: dict[str, str]) -> tuple[str, list[dict]]:
-    """The page with unique heading ids, and table-of-contents tokens (as Python-Markdown's toc extension
-    makes them) of every heading with an id, in page order. ``names`` gives the title of the headings
-    Markdown wrote (by id); the others are titled by their text. A heading whose id an earlier one has
-    (a narrative's 「## 出典」 after the page's own) gets the toc extension's ``_1`` suffix."""
+    """The page with the marks of the headings written here removed, their ids made unique, and the
+    table-of-contents tokens (as the toc extension makes them) of every heading with an id, in page order.
+
+    ``names`` gives the title of the headings Markdown wrote (by id); the others are titled by their
+    text. A heading id given twice is made unique as the toc extension would: a heading written here, or
+    one of Markdown's after it, gets ``_1`` (or the next free number); Markdown's own duplicates (ids
+    written by an attribute list) stay as Markdown left them."""
     flat: list[dict] = []
     seen: set[str] = set()
+    ours_seen: set[str] = set()
 
     def visit(m: re.Match) -> str:
-        level, anchor, inner = int(m.group(1)), m.group(2), m.group(3)
-        name = names.get(anchor) or html_lib.escape(html_lib.unescape(_TAGS.sub("", inner)), quote=False)
-        whole = m.group(0)
-        if anchor in seen:
+        level, anchor, attrs, inner = int(m.group(1)), m.group(2), m.group(3), m.group(4)
+        ours = OURS in attrs
+        whole = m.group(0).replace(OURS, "", 1) if ours else m.group(0)
+        name = html_lib.escape(html_lib.unescape(_TAGS.sub("", inner)), quote=False) if ours else names.get(anchor, inner)
+        if anchor in seen and (ours or anchor in ours_seen):
             new = unique(anchor, seen)
             whole = whole.replace(f'id="{anchor}"', f'id="{new}"', 1)
             anchor = new
         seen.add(anchor)
+        if ours:
+            ours_seen.add(anchor)
         flat.append({"level": level, "id": anchor, "name": name, "html": inner, "data-toc-label": ""})
         return whole
 
