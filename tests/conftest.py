@@ -142,3 +142,20 @@ def where():
         return [(e.location.line + 1, e.location.column + 1, e.field) for e in errors]
 
     return located
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's) for the whole session: Playwright's sync API allows one instance per process."""
+    import os
+
+    from tests.browser.harness import CHROMIUM, MISSING_CHROMIUM, launch_chromium
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        b = launch_chromium(playwright)
+        yield b
+        b.close()

@@ -12,11 +12,13 @@
   var script = document.currentScript;
   var SITE = new URL("..", script ? script.src : location.href); // assets/ → site root
   // Pagefind's default ranking (pageLength 0.75) favours short pages so much
-  // that short index pages outrank the case itself for place names. Listings on
-  // index pages are data-pagefind-ignore, and with pageLength 0.3 the query set
-  // (tests/browser/queries.py) scores hit@5 1.0; 0.2–0.5 all do, 0.0–0.1 miss
-  // 地域づくり協議会 (measured on the bundled site, npm Pagefind 1.6.0).
-  var RANKING = { pageLength: 0.3 };
+  // that short index pages outrank the case itself for place names; and the
+  // segmenter splits a compound (住民自治協議会) into words that many cases share,
+  // so a page holding the whole compound must count for more (termSimilarity).
+  // Measured on the bundled site of 65 cases (npm Pagefind 1.6.0, the query set
+  // of tests/browser/queries.py): pageLength 0.3–0.5 with termSimilarity 3.0 miss
+  // the fewest queries; termSimilarity 1.0 misses 住民自治協議会 and 地域自治区.
+  var RANKING = { pageLength: 0.3, termSimilarity: 3.0 };
   var pagefindPromise = null;
 
   function pagefind() {
@@ -82,8 +84,25 @@
       status.textContent = results.length
         ? results.length + " 件見つかりました" + (results.length > limit ? "（上位 " + limit + " 件を表示）" : "") + (note || "")
         : emptyText;
+      showMore(list, results.length > limit ? function () {
+        return renderResults(list, status, results, limit + MORE, emptyText, note, current);
+      } : null, results.length - limit);
       return datas;
     });
+  }
+
+  // A button after a list of results that shows MORE of the rest, or nothing when all are shown.
+  var MORE = 30;
+  function showMore(list, next, left) {
+    if (list.closest("dialog")) return; // the header's dialog links the search page instead
+    var button = list.nextElementSibling && list.nextElementSibling.matches(".cb-search-more-results") ? list.nextElementSibling : null;
+    if (!next) { if (button) button.remove(); return; }
+    if (!button) {
+      button = el("button", { type: "button", class: "md-button cb-search-more-results" });
+      list.after(button);
+    }
+    button.textContent = "さらに " + Math.min(MORE, left) + " 件を表示";
+    button.onclick = function () { next(); };
   }
 
   function failed(status, err, current) {

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .harness import CHROMIUM, MISSING_CHROMIUM, build_bundled_site, launch_chromium, serve
+from .harness import build_bundled_site, serve
 
 # Pagefind is not an outside request, but Chromium's own background fetches would be.
 LOCAL_HOSTS = {"127.0.0.1"}
@@ -38,18 +38,6 @@ def base_url(_served) -> str:
 @pytest.fixture(scope="session")
 def site_dir(_served) -> Path:
     return _served[1]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        b = launch_chromium(playwright)
-        yield b
-        b.close()
 
 
 @dataclass

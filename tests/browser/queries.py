@@ -38,14 +38,15 @@ HAND_WRITTEN: tuple[Query, ...] = (
     # Compounds: one word to a reader, several to a segmenter.
     _q("compound", "地域運営組織", "/glossary/"),
     _q("compound", "小さな拠点", "/glossary/"),
-    _q("compound", "指定管理", "/index/sustainability-factor/shitei-kanri/", "/cases/kirari-yoshijima/"),
+    # A term several cases share finds its index page, or one of the cases named after it.
+    _q("compound", "指定管理", "/index/sustainability-factor/shitei-kanri/", "/cases/kirari-yoshijima/", mode=ANY),
     _q("compound", "集落活動センター", "/cases/kochi-shuraku-center/"),
     _q("compound", "地域自主組織", "/cases/unnan-jishu/"),
     _q("compound", "住民自治協議会", "/cases/iga/"),
     _q("compound", "地域自治区", "/cases/joetsu/"),
     _q("compound", "まちづくり委員会", "/cases/iida/"),
     _q("compound", "地域づくり組織", "/cases/nabari/"),
-    _q("compound", "地域づくり協議会", "/cases/sayo/"),
+    _q("compound", "地域づくり協議会", "/cases/sayo/", "/cases/maebashi-jonan/", "/cases/nanto/", mode=ANY),
     _q("compound", "小規模多機能自治", "/cases/unnan-jishu/", "/glossary/", mode=ANY),
     _q("compound", "中間支援組織", "/glossary/"),
     # Parts of words: the stem of 見守り, the tail of 小学校区.

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.browser.harness import CHROMIUM, MISSING_CHROMIUM, launch_chromium, serve, top_urls
+from tests.browser.harness import serve, top_urls
 from tests.sitebuild import REPO, article, copy_bundled, mkdocs_build, pagefind_env
 
 ENGINES = {
@@ -99,21 +99,16 @@ def test_postprocess_sanitizes_what_markdown_rendered(engine_site, tmp_path):
     assert "onerror" not in out and "<img" in out
 
 
-def test_the_search_index_finds_a_bundled_case_by_name(engine_site):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
+def test_the_search_index_finds_a_bundled_case_by_name(engine_site, browser):
     _engine, _project, site = engine_site
     assert (site / "pagefind" / "pagefind.js").is_file() and (site / "assets" / "casebook-search.js").is_file()
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with serve(site) as base:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.goto(base + "/cases/")
             found = top_urls(page, ["川根振興協議会", "きらりよしじま"], n=5)
         finally:
-            browser.close()
+            page.close()
     assert "/cases/kawane/" in found["川根振興協議会"]["urls"]
     assert "/cases/kirari-yoshijima/" in found["きらりよしじま"]["urls"]
 
