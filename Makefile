@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve validate schema bench clean
+.PHONY: site test lint serve validate schema bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,13 @@ schema: $(STAMP)
 	$(BIN)/casebook schema
 
 test: $(TSTAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/python -m pytest
+
+lint: $(TSTAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 
 bench: $(TSTAMP)
 	$(BIN)/python bench/validate.py

@@ -52,8 +52,10 @@ from generator.model import related  # noqa: E402
 from generator.model.casebook import build_casebook  # noqa: E402
 from generator.model.kana import kana_key  # noqa: E402
 from generator.pages.renderer import PageRenderer  # noqa: E402
-from generator.records import load_dataset  # noqa: E402
-from generator.records import yamlnodes  # noqa: E402
+from generator.records import (
+    load_dataset,  # noqa: E402
+    yamlnodes,  # noqa: E402
+)
 from generator.records.files import case_files  # noqa: E402
 from generator.search.pagefind import _npm_binary  # noqa: E402
 from tests.sitebuild import synthetic_site  # noqa: E402
@@ -142,7 +144,9 @@ def tree_size(folder: Path) -> int:
 def configs(project: Path, export: Path) -> None:
     """mkdocs.yml variant without search; the baseline is the export's own mkdocs.yml (casebook export-docs)."""
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs-nosearch.yml").write_text(text.replace("  - casebook\n", "  - casebook:\n      search: false\n"), encoding="utf-8")
+    (project / "mkdocs-nosearch.yml").write_text(
+        text.replace("  - casebook\n", "  - casebook:\n      search: false\n"), encoding="utf-8"
+    )
 
 
 def run(n: int, runs: int) -> dict:
@@ -169,7 +173,12 @@ def run(n: int, runs: int) -> dict:
         stages = {"validate": lambda: len(load_dataset(project).cases), "yaml_load": yaml_load, "generate": generate}
         staged: dict[str, list[tuple[float, object, float]]] = {name: [] for name in stages}
         export = Path(tmp) / "export"
-        subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(project), "export-docs", str(export)], check=True, capture_output=True, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "generator.cli", "--root", str(project), "export-docs", str(export)],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
         configs(project, export)
         mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
         builds = {  # the full build last in each turn: site/ is then measured with its search index
@@ -212,7 +221,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     results = []
-    print(f"{'N':>5} {'validate':>9} {'generate':>9} {'build':>8} {'no-search':>9} {'baseline':>9} {'overhead':>8} {'peak MiB':>9} {'tree MiB':>9} {'site MiB':>9} {'case KiB':>9}")
+    print(
+        f"{'N':>5} {'validate':>9} {'generate':>9} {'build':>8} {'no-search':>9} {'baseline':>9} {'overhead':>8} {'peak MiB':>9} {'tree MiB':>9} {'site MiB':>9} {'case KiB':>9}"
+    )
     for n in args.sizes:
         r = run(n, args.runs)
         results.append(r)
@@ -221,12 +232,17 @@ def main() -> None:
             f"{r['baseline_s']:>8.1f}s {r['overhead_ratio']:>8.2f} {r['build_peak_mib']:>9.0f} {r['build_tree_peak_mib']:>9.0f} {r['site_mib']:>9.1f} {r['case_page_kib']:>9.1f}",
             flush=True,
         )
-        print(f"{'':>5} CPU seconds, all processes: validate {r['validate_cpu_s']:.2f}, generate {r['generate_cpu_s']:.2f}", flush=True)
+        print(
+            f"{'':>5} CPU seconds, all processes: validate {r['validate_cpu_s']:.2f}, generate {r['generate_cpu_s']:.2f}",
+            flush=True,
+        )
         print(
             f"{'':>5} validate / yaml.load with the C loader, same files: {r['validate_s']:.2f} / {r['yaml_load_s']:.2f} s = {r['validate_yaml_ratio']:.2f}",
             flush=True,
         )
-        runs_of = ", ".join(f"{k[:-7]} {r[k]}" for k in ("validate_runs_s", "generate_runs_s", "build_runs_s", "baseline_runs_s"))
+        runs_of = ", ".join(
+            f"{k[:-7]} {r[k]}" for k in ("validate_runs_s", "generate_runs_s", "build_runs_s", "baseline_runs_s")
+        )
         print(f"{'':>5} each run, in order: {runs_of}", flush=True)
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)

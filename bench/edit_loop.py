@@ -103,8 +103,18 @@ def browser_or_none():
 
 def measure(project: Path, dirty: bool, edits: int, env: dict) -> dict:
     port = free_port()
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *(["--dirty", "--no-strict"] if dirty else [])]
-    proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "-a",
+        f"127.0.0.1:{port}",
+        *(["--dirty", "--no-strict"] if dirty else []),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     times = []
     browser = browser_or_none()
     try:

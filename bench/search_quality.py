@@ -51,7 +51,9 @@ def pypi_binary() -> str:
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-not-found]
     except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", f"pagefind[extended]=={PYPI_VERSION}"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", f"pagefind[extended]=={PYPI_VERSION}"], check=True
+        )
         from pagefind_bin_extended import get_executable  # type: ignore[import-not-found]
     return str(get_executable())
 
@@ -63,12 +65,18 @@ def version(binary: str) -> str:
 def index(site: Path, binary: str) -> dict:
     shutil.rmtree(site / "pagefind", ignore_errors=True)
     started = time.perf_counter()
-    proc = subprocess.run([binary, "--site", str(site), "--force-language", "ja"], capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [binary, "--site", str(site), "--force-language", "ja"], capture_output=True, text=True, timeout=1800
+    )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{binary} failed:\n{proc.stdout}\n{proc.stderr}")
     files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
-    return {"index_s": round(seconds, 2), "index_files": len(files), "index_bytes": sum(p.stat().st_size for p in files)}
+    return {
+        "index_s": round(seconds, 2),
+        "index_files": len(files),
+        "index_bytes": sum(p.stat().st_size for p in files),
+    }
 
 
 def main() -> None:
@@ -95,7 +103,12 @@ def main() -> None:
             for name, binary in builds.items():
                 site = Path(tmp) / f"site-{name}"
                 shutil.copytree(built, site)
-                entry = {"binary": os.path.relpath(binary, ROOT), "version": version(binary), **index(site, binary), "rankings": {}}
+                entry = {
+                    "binary": os.path.relpath(binary, ROOT),
+                    "version": version(binary),
+                    **index(site, binary),
+                    "rankings": {},
+                }
                 with serve(site) as base:
                     for ranking_name, ranking in (("pagefind-default", DEFAULT_RANKING), ("site", None)):
                         page = browser.new_page()
@@ -115,15 +128,28 @@ def main() -> None:
                             "hit_at_5": round(hit, 4),
                             "hits": len(queries) - len(misses),
                             "by_kind": {k: f"{h}/{n}" for k, (h, n) in by_kind.items()},
-                            "misses": [{"q": q.q, "kind": q.kind, "expected": list(q.expect), "mode": q.mode, "top": found[q.q]["urls"]} for q in misses],
+                            "misses": [
+                                {
+                                    "q": q.q,
+                                    "kind": q.kind,
+                                    "expected": list(q.expect),
+                                    "mode": q.mode,
+                                    "top": found[q.q]["urls"],
+                                }
+                                for q in misses
+                            ],
                         }
                 results["builds"][name] = entry
             browser.close()
 
     for name, entry in results["builds"].items():
-        print(f"\n{name}: {entry['version']} — index {entry['index_s']} s, {entry['index_files']} files, {entry['index_bytes'] / 1024:.0f} KiB")
+        print(
+            f"\n{name}: {entry['version']} — index {entry['index_s']} s, {entry['index_files']} files, {entry['index_bytes'] / 1024:.0f} KiB"
+        )
         for ranking_name, r in entry["rankings"].items():
-            print(f"  {ranking_name:17} {json.dumps(r['ranking'], ensure_ascii=False)}: hit@{TOP} = {r['hit_at_5']:.3f} ({r['hits']}/{len(queries)})  {r['by_kind']}")
+            print(
+                f"  {ranking_name:17} {json.dumps(r['ranking'], ensure_ascii=False)}: hit@{TOP} = {r['hit_at_5']:.3f} ({r['hits']}/{len(queries)})  {r['by_kind']}"
+            )
             for m in r["misses"]:
                 print(f"    miss [{m['kind']}] {m['q']}: expected {m['mode']} of {m['expected'][:3]} — got {m['top']}")
     out = ROOT / "bench" / "results" / "search_quality.json"

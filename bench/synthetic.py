@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.records.registry import STAGES
 from generator.model.prefectures import PREFECTURES
+from generator.records.registry import STAGES
 
 _PLACES = "青葉 桜台 川辺 山里 南原 北野 東谷 西浦 中川 大野 小松 高原 森下 石田 松山 竹内 梅園 岡本 平野 新田".split()
 _SENTENCES = [
@@ -74,11 +74,22 @@ def make_records(n: int, root: Path, seed: int = 7, body_chars: int = 1500) -> l
             "activities": pick("activity", 1, 5),
             "income_sources": pick("income", 0, 3),
             "challenges": pick("challenge", 0, 3),
-            "formation_factors": [{"factor": f, "detail": rng.choice(_SENTENCES)} for f in pick("formation_factor", 1, 3)],
-            "sustainability_factors": [{"factor": f, "detail": rng.choice(_SENTENCES)} for f in pick("sustainability_factor", 0, 2)],
+            "formation_factors": [
+                {"factor": f, "detail": rng.choice(_SENTENCES)} for f in pick("formation_factor", 1, 3)
+            ],
+            "sustainability_factors": [
+                {"factor": f, "detail": rng.choice(_SENTENCES)} for f in pick("sustainability_factor", 0, 2)
+            ],
             "stages": {s: rng.choice(_SENTENCES) for s in STAGES if s in stages},
             "body": body,
-            "sources": [{"title": "架空の出典（ベンチマーク用）", "publisher": "架空市", "year": 2020, "url": f"https://example.jp/synthetic/{i}"}],
+            "sources": [
+                {
+                    "title": "架空の出典（ベンチマーク用）",
+                    "publisher": "架空市",
+                    "year": 2020,
+                    "url": f"https://example.jp/synthetic/{i}",
+                }
+            ],
             "completeness": "部分的",
         }
         records.append(rec)
@@ -116,11 +127,15 @@ def to_yaml(rec: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_project(target: Path, n: int, root: Path, seed: int = 7, one_file: bool = False, body_chars: int = 1500) -> list[dict]:
+def write_project(
+    target: Path, n: int, root: Path, seed: int = 7, one_file: bool = False, body_chars: int = 1500
+) -> list[dict]:
     """A project folder with the real vocabulary and ``n`` synthetic records."""
     data = target / "data"
     (data / "cases").mkdir(parents=True, exist_ok=True)
-    (data / "vocabulary.yaml").write_text((root / "data" / "vocabulary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (data / "vocabulary.yaml").write_text(
+        (root / "data" / "vocabulary.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     records = make_records(n, root, seed, body_chars)
     if one_file:
         text = "".join("- " + to_yaml(r).replace("\n", "\n  ").rstrip(" ") for r in records)

@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from bench.synthetic import write_project  # noqa: E402
-from generator.records.files import case_files  # noqa: E402
 from generator.records import load_dataset  # noqa: E402
+from generator.records.files import case_files  # noqa: E402
 
 
 def interleaved(fns: dict, runs: int = 7) -> dict[str, float]:
@@ -54,20 +54,24 @@ def main(sizes: list[int]) -> dict:
                 write_project(project, n, ROOT, one_file=layout == "list")
                 files = case_files(project / "data")
                 os.environ["XDG_CACHE_HOME"] = str(project / ".xdg-cache")
-                count = len(load_dataset(project).cases)  # not kept: a dataset alive makes the collector's passes longer
+                count = len(
+                    load_dataset(project).cases
+                )  # not kept: a dataset alive makes the collector's passes longer
                 assert count == n, (count, n)
                 edited = files[len(files) // 2]
 
-                def warm_run():
+                def warm_run(edited=edited, project=project):
                     os.utime(edited)  # one file changed since the last run
                     load_dataset(project, use_cache=True)
 
                 load_dataset(project, use_cache=True)  # fill the cache
                 t = interleaved(
                     {
-                        "cold": lambda: load_dataset(project),
+                        "cold": lambda project=project: load_dataset(project),
                         "warm": warm_run,
-                        "baseline": lambda: [yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for f in files],
+                        "baseline": lambda files=files: [
+                            yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for f in files
+                        ],
                     }
                 )
                 validate, warm, baseline = t["cold"], t["warm"], t["baseline"]

@@ -34,7 +34,11 @@ def _print_errors(errors: list[CaseError], fmt: str) -> None:
 
 @click.group()
 @click.version_option(__version__, prog_name="casebook")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="プロジェクトのフォルダ（既定: mkdocs.yml のあるフォルダ）")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="プロジェクトのフォルダ（既定: mkdocs.yml のあるフォルダ）",
+)
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
     """地域運営組織 事例・研修ナレッジベースの道具（RMO Casebook）。"""
@@ -44,7 +48,13 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", help="github: プルリクエストの注釈の形で出す")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    help="github: プルリクエストの注釈の形で出す",
+)
 @click.option("--no-cache", is_flag=True, help="前回の検査結果を使わず、すべてのファイルを読み直す")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool) -> None:
@@ -65,7 +75,13 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bo
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="書き出す先（既定: schema/case.schema.json、- で標準出力）")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="書き出す先（既定: schema/case.schema.json、- で標準出力）",
+)
 @click.pass_context
 def schema(ctx: click.Context, output: Path | None) -> None:
     """事例レコードの JSON Schema を書き出す（エディタの入力補完用）。"""
@@ -102,8 +118,24 @@ def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal
     from .records.scaffold import NewCaseError, write_new_case
 
     root = ctx.obj["root"]
-    given = {"id": case_id, "name": name, "kana": kana, "prefecture": prefecture, "municipality": municipality, "legal_form": legal_form, "summary": summary}
-    labels = {"id": "id（例: kawane-shinko）", "name": "正式名称", "kana": "読み", "prefecture": "都道府県", "municipality": "市区町村", "legal_form": "法人格", "summary": "概要"}
+    given = {
+        "id": case_id,
+        "name": name,
+        "kana": kana,
+        "prefecture": prefecture,
+        "municipality": municipality,
+        "legal_form": legal_form,
+        "summary": summary,
+    }
+    labels = {
+        "id": "id（例: kawane-shinko）",
+        "name": "正式名称",
+        "kana": "読み",
+        "prefecture": "都道府県",
+        "municipality": "市区町村",
+        "legal_form": "法人格",
+        "summary": "概要",
+    }
     interactive = sys.stdin.isatty()
     for key, value in given.items():
         if value is None:
@@ -137,7 +169,10 @@ def export_docs(ctx: click.Context, target: Path) -> None:
         _print_errors(exc.errors, "text")
         sys.exit(1)
     click.echo(f"{count} ページを {target} に書き出しました。")
-    click.echo(f"サイトを作るには: mkdocs build -f {target / 'mkdocs.yml'}（作ったあと casebook postprocess {target / 'site'}）")
+    click.echo(
+        f"サイトを作るには: mkdocs build -f {target / 'mkdocs.yml'}"
+        f"（作ったあと casebook postprocess {target / 'site'}）"
+    )
 
 
 @main.command()
@@ -168,7 +203,10 @@ def postprocess(ctx: click.Context, site: Path, no_search: bool) -> None:
         sys.exit(1)
     binary = find_binary(root) if settings.search else None
     if settings.search and binary is None:
-        click.echo("Pagefind が見つかりません。`make site`（または `npm ci`）で入れるか、--no-search を付けてください。", err=True)
+        click.echo(
+            "Pagefind が見つかりません。`make site`（または `npm ci`）で入れるか、--no-search を付けてください。",
+            err=True,
+        )
         sys.exit(1)
     if binary is not None and binary.warning:
         click.echo(binary.warning, err=True)

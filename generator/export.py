@@ -44,7 +44,8 @@ def mark_content(markdown: str, path: str) -> str:
 
 
 def exported_config(root: Path) -> str:
-    """The project's mkdocs.yml, ready to build ``docs/``: without the casebook plugin, with its styles, script and theme."""
+    """The project's mkdocs.yml, ready to build ``docs/``: without the casebook plugin, with its styles, script
+    and theme."""
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     config = read_mkdocs_yml(root)
     lines = text.splitlines()
@@ -61,7 +62,9 @@ def exported_config(root: Path) -> str:
                 continue
             skip_plugins = False
         out.append(line)
-    plugins = [p for p in (config.get("plugins") or []) if p != "casebook" and not (isinstance(p, dict) and "casebook" in p)]
+    plugins = [
+        p for p in (config.get("plugins") or []) if p != "casebook" and not (isinstance(p, dict) and "casebook" in p)
+    ]
     extra = {
         "docs_dir": "docs",
         "site_dir": "site",
@@ -69,7 +72,10 @@ def exported_config(root: Path) -> str:
         "extra_javascript": list(config.get("extra_javascript") or []) + [a for a in ASSET_FILES if a.endswith(".js")],
         "plugins": plugins,
     }
-    text = "\n".join(out).rstrip() + "\n\n# Written by casebook export-docs (the casebook plugin's work is done by casebook postprocess).\n"
+    text = (
+        "\n".join(out).rstrip()
+        + "\n\n# Written by casebook export-docs (the casebook plugin's work is done by casebook postprocess).\n"
+    )
     text += yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
     theme = config.get("theme") or {}
     if isinstance(theme, dict) and not theme.get("custom_dir"):
@@ -77,16 +83,32 @@ def exported_config(root: Path) -> str:
     return text
 
 
-def export_docs(root: Path, target: Path, content_dir: Path | None = None, data_dir: Path | None = None, drafts: bool = False) -> int:
+def export_docs(
+    root: Path, target: Path, content_dir: Path | None = None, data_dir: Path | None = None, drafts: bool = False
+) -> int:
     """Write ``target/mkdocs.yml`` and ``target/docs/``; return the number of Markdown pages."""
     content_dir = content_dir or root / "content"
     options = casebook_options(read_mkdocs_yml(root))
     data_dir = data_dir or root / options.get("data_dir", "data")
     target = target.resolve()
     if target.exists() and any(target.iterdir()) and not (target / STAMP).exists():
-        raise DataError([CaseError(Location(str(target)), "", "書き出し先が空のフォルダではありません（以前の書き出し先でもありません）。別のフォルダを指定してください。")])
-    if target == root.resolve() or target in root.resolve().parents or content_dir.resolve() in (target, *target.parents):
-        raise DataError([CaseError(Location(str(target)), "", "書き出し先にプロジェクトや content と重なるフォルダは使えません。")])
+        raise DataError(
+            [
+                CaseError(
+                    Location(str(target)),
+                    "",
+                    "書き出し先が空のフォルダではありません（以前の書き出し先でもありません）。別のフォルダを指定してください。",
+                )
+            ]
+        )
+    if (
+        target == root.resolve()
+        or target in root.resolve().parents
+        or content_dir.resolve() in (target, *target.parents)
+    ):
+        raise DataError(
+            [CaseError(Location(str(target)), "", "書き出し先にプロジェクトや content と重なるフォルダは使えません。")]
+        )
     dataset = load_dataset(root, data_dir, content_dir)
     book = build_casebook(dataset, include_drafts=drafts or bool(options.get("drafts")))
     templates = root / options["templates_dir"] if options.get("templates_dir") else None
@@ -104,7 +126,9 @@ def export_docs(root: Path, target: Path, content_dir: Path | None = None, data_
             dest = docs / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             if src.suffix == ".md":
-                dest.write_text(mark_content(fill_markers(renderer, src.read_text(encoding="utf-8"), rel), rel), encoding="utf-8")
+                dest.write_text(
+                    mark_content(fill_markers(renderer, src.read_text(encoding="utf-8"), rel), rel), encoding="utf-8"
+                )
                 count += 1
             else:
                 shutil.copyfile(src, dest)

@@ -31,6 +31,7 @@ def _isolated_cache(tmp_path_factory):
     else:
         os.environ["XDG_CACHE_HOME"] = old
 
+
 # A minimal valid record. Line numbers (1-based) are relied upon by the tests:
 #  1 id: x
 #  2 name: テスト協議会

@@ -36,10 +36,14 @@ def pagefind_env() -> dict:
     return {"PAGEFIND_BINARY_PATH": binary} if binary else {}
 
 
-def mkdocs_build(project: Path, *args: str, env: dict | None = None, check: bool = True, strict: bool = True) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    project: Path, *args: str, env: dict | None = None, check: bool = True, strict: bool = True
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env(), **(env or {})}
     strictness = ["--strict"] if strict else ["--no-strict"]
-    proc = subprocess.run([*MKDOCS, "build", *strictness, *args], cwd=project, capture_output=True, text=True, env=full_env, timeout=600)
+    proc = subprocess.run(
+        [*MKDOCS, "build", *strictness, *args], cwd=project, capture_output=True, text=True, env=full_env, timeout=600
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"mkdocs build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.postprocess.linkcheck import check_site
 from generator.postprocess.atomic import AtomicSite
+from generator.postprocess.linkcheck import check_site
 from generator.search.pagefind import part_sizes
 
 from .sitebuild import copy_bundled, mkdocs_build, pagefind_env
@@ -93,7 +93,9 @@ def test_failed_validation_leaves_the_previous_site_untouched(tmp_path):
     mkdocs_build(project)
     before = tree_hash(project / "site")
     record = project / "data" / "cases" / "kawane.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace("prefecture: 広島県", "prefecture: 広島"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("prefecture: 広島県", "prefecture: 広島"), encoding="utf-8"
+    )
     proc = mkdocs_build(project, check=False)
     assert proc.returncode != 0 and "「広島県」ではありませんか" in proc.stderr
     assert tree_hash(project / "site") == before
@@ -133,7 +135,6 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path):
     assert tree_hash(a / "site") == first
 
 
-
 def test_bundled_site_has_no_broken_internal_links(tmp_path):
     project = copy_bundled(tmp_path / "p")
     mkdocs_build(project)
@@ -149,7 +150,9 @@ def test_check_links_finds_missing_pages_and_anchors(tmp_path):
     mkdocs_build(project)
     page = project / "site" / "about" / "index.html"
     html = page.read_text(encoding="utf-8")
-    html = html.replace("</article>", '<a href="../cases/no-such-case/">x</a><a href="../glossary/#no-such-term">y</a></article>', 1)
+    html = html.replace(
+        "</article>", '<a href="../cases/no-such-case/">x</a><a href="../glossary/#no-such-term">y</a></article>', 1
+    )
     page.write_text(html, encoding="utf-8")
     shutil.rmtree(project / "site" / "cases" / "hata")
     _checked, broken = check_site(project / "site")
@@ -163,7 +166,9 @@ def test_check_links_finds_missing_pages_and_anchors(tmp_path):
 
 def _pagefind_listing(folder: Path) -> set[str]:
     """An index's files by path (Pagefind names each by a hash of its content), without the parts manifest."""
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "casebook-parts.json"}
+    return {
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "casebook-parts.json"
+    }
 
 
 @pytest.mark.parametrize(("part_pages", "dirty"), [(None, False), (40, False), (None, True)])
@@ -174,7 +179,12 @@ def test_search_index_built_during_the_build_equals_pagefind_over_the_written_si
     project = copy_bundled(tmp_path / "p")
     if part_pages:
         config = project / "mkdocs.yml"
-        config.write_text(config.read_text(encoding="utf-8").replace("  - casebook\n", f"  - casebook:\n      search_part_pages: {part_pages}\n"), encoding="utf-8")
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(
+                "  - casebook\n", f"  - casebook:\n      search_part_pages: {part_pages}\n"
+            ),
+            encoding="utf-8",
+        )
     mkdocs_build(project)
     site = project / "site"
     if dirty:
@@ -186,7 +196,16 @@ def test_search_index_built_during_the_build_equals_pagefind_over_the_written_si
         assert taken and int(taken.group(1)) > 5, proc.stderr[-2000:]
     after = tmp_path / "after"
     subprocess.run(
-        [pagefind_env()["PAGEFIND_BINARY_PATH"], "--site", str(site), "--output-path", str(after), "--force-language", "ja", "--quiet"],
+        [
+            pagefind_env()["PAGEFIND_BINARY_PATH"],
+            "--site",
+            str(site),
+            "--output-path",
+            str(after),
+            "--force-language",
+            "ja",
+            "--quiet",
+        ],
         check=True,
         capture_output=True,
     )
@@ -226,7 +245,9 @@ def test_a_crash_while_pagefind_runs_stops_it_and_leaves_the_previous_site_untou
     assert leftovers(project) == []
 
 
-@pytest.mark.parametrize(("binary", "message"), [("/bin/false", "が失敗しました"), ("/nonexistent/pagefind", "を起動できませんでした")])
+@pytest.mark.parametrize(
+    ("binary", "message"), [("/bin/false", "が失敗しました"), ("/nonexistent/pagefind", "を起動できませんでした")]
+)
 def test_a_failing_pagefind_fails_the_build_and_leaves_the_previous_site_untouched(tmp_path, binary, message):
     project = copy_bundled(tmp_path / "p")
     mkdocs_build(project)

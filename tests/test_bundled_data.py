@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.records.load import load_dataset
 
-
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -77,9 +77,11 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(project, valid):
     assert load_dataset(root, use_cache=True).cases[0].summary == "概要でした"
 
 
-_VALIDATE = "import sys; from pathlib import Path; from generator.records import load_dataset, DataError\n" \
-    "try:\n    load_dataset(Path(sys.argv[1]), use_cache=True); print('ok')\n" \
+_VALIDATE = (
+    "import sys; from pathlib import Path; from generator.records import load_dataset, DataError\n"
+    "try:\n    load_dataset(Path(sys.argv[1]), use_cache=True); print('ok')\n"
     "except DataError as exc:\n    print('errors', len(exc.errors))\n"
+)
 
 
 def test_a_change_in_the_rules_invalidates_the_cache(project, valid, tmp_path):
@@ -93,17 +95,28 @@ def test_a_change_in_the_rules_invalidates_the_cache(project, valid, tmp_path):
 
     root = project({"x.yaml": valid})
     changed = tmp_path / "changed"
-    shutil.copytree(Path(generator.__file__).parent, changed / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(generator.__file__).parent, changed / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
     definitions = changed / "generator" / "records" / "definitions.py"
     text = definitions.read_text(encoding="utf-8")
     assert 'Field("summary", Plain(max_len=300)' in text
-    definitions.write_text(text.replace('Field("summary", Plain(max_len=300)', 'Field("summary", Plain(max_len=3)'), encoding="utf-8")
+    definitions.write_text(
+        text.replace('Field("summary", Plain(max_len=300)', 'Field("summary", Plain(max_len=3)'), encoding="utf-8"
+    )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("CASEBOOK_NO_CACHE", None)
 
     def run(pythonpath: Path | None) -> str:
         e = {**env, "PYTHONPATH": str(pythonpath)} if pythonpath else env
-        return subprocess.run([sys.executable, "-c", _VALIDATE, str(root)], env=e, cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            [sys.executable, "-c", _VALIDATE, str(root)],
+            env=e,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
 
     assert run(None) == "ok"
     assert any((tmp_path / "cache").rglob("validate-*.pickle"))

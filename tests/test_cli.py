@@ -112,7 +112,10 @@ def test_validate_missing_path_is_a_usage_error(cli, project, valid):
 
 
 def test_validate_path_ignores_other_cases_narratives(cli, project, valid):
-    root = project({"a.yaml": sub(valid, "id: x", "id: a"), "b.yaml": sub(valid, "id: x", "id: b")}, content={"cases/b.md": "本文\n"})
+    root = project(
+        {"a.yaml": sub(valid, "id: x", "id: a"), "b.yaml": sub(valid, "id: x", "id: b")},
+        content={"cases/b.md": "本文\n"},
+    )
     assert cli(root, "validate").exit_code == 0
     result = cli(root, "validate", root / "data" / "cases" / "a.yaml")
     assert result.exit_code == 0, result.output
@@ -212,8 +215,14 @@ def test_new_refuses_to_overwrite_unless_forced(cli, project):
         ({"id": "2024"}, "data/cases/2024.yaml:6:5: id: 数値ではなく文字列で書いてください"),
         ({"kana": "安芸"}, "data/cases/aki-test.yaml:8:7: kana: 読みはひらがなかカタカナで書いてください"),
         ({"prefecture": "火星"}, "data/cases/aki-test.yaml:10:13: prefecture: 「火星」は使える値にありません。"),
-        ({"legal_form": "宇宙法人"}, "data/cases/aki-test.yaml:14:13: legal_form: 「宇宙法人」は語彙「legal_form」にありません。"),
-        ({"summary": "あ" * 301}, "data/cases/aki-test.yaml:22:10: summary: 300 文字以内にしてください（いま 301 文字）。"),
+        (
+            {"legal_form": "宇宙法人"},
+            "data/cases/aki-test.yaml:14:13: legal_form: 「宇宙法人」は語彙「legal_form」にありません。",
+        ),
+        (
+            {"summary": "あ" * 301},
+            "data/cases/aki-test.yaml:22:10: summary: 300 文字以内にしてください（いま 301 文字）。",
+        ),
         ({"name": "<b>名前</b>"}, "data/cases/aki-test.yaml:7:7: name: HTML タグ"),
     ],
 )

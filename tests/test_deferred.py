@@ -42,7 +42,7 @@ CHUNKS = [
     "行末に空白が二つ  \nある段落。",
     "見出しの下線\n===",
     "---",
-    "!!! note \"注意\"\n    中身",
+    '!!! note "注意"\n    中身',
     "| 表 | 値 |\n|---|---|\n| a | 1 |",
     "タイトル",
     "## タイトル",
@@ -101,7 +101,15 @@ def test_deferred_pages_convert_to_what_markdown_gives(chunks):
 
 
 def test_a_case_page_hands_markdown_its_title_only():
-    text = "# 川根振興協議会\n\n" + BLOCK + "\n\n## 地域課題\n\n" + BLOCK + "\n\n## 事例のくわしい内容\n\n本文です。\n\n二段落目。\n\n## 出典\n\n" + BLOCK + "\n"
+    text = (
+        "# 川根振興協議会\n\n"
+        + BLOCK
+        + "\n\n## 地域課題\n\n"
+        + BLOCK
+        + "\n\n## 事例のくわしい内容\n\n本文です。\n\n二段落目。\n\n## 出典\n\n"
+        + BLOCK
+        + "\n"
+    )
     rest, blocks, taken = defer_html(text, "TOK", heading_id=lambda s: slugify(s, "-"), paragraphs=True)
     assert rest == "# 川根振興協議会\n\nTOKx0\n\n" and len(blocks) == 1
     assert [t[2] for t in taken] == ["地域課題", "事例のくわしい内容", "出典"]
@@ -109,9 +117,17 @@ def test_a_case_page_hands_markdown_its_title_only():
 
 
 def test_what_markdown_reads_stays_markdown():
-    text = "# T\n\n" + BLOCK + "\n\n[リンク](https://example.jp/)の文。\n\n- 一\n\n    コード\n\n\n    続き\n\nあと。\n\n" + BLOCK + "\n"
+    text = (
+        "# T\n\n"
+        + BLOCK
+        + "\n\n[リンク](https://example.jp/)の文。\n\n- 一\n\n    コード\n\n\n    続き\n\nあと。\n\n"
+        + BLOCK
+        + "\n"
+    )
     rest, _blocks, _taken = defer_html(text, "TOK", heading_id=lambda s: s, paragraphs=True)
-    assert "[リンク](https://example.jp/)の文。\n\n- 一\n\n    コード\n\n\n    続き" in rest  # word for word, blank lines too
+    assert (
+        "[リンク](https://example.jp/)の文。\n\n- 一\n\n    コード\n\n\n    続き" in rest
+    )  # word for word, blank lines too
     assert "あと。" not in rest  # the plain paragraph after the list leads into the next block
     check(text)
 

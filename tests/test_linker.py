@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from generator.postprocess.glossary import GlossaryLinker
 from generator.model.entities import GlossaryTerm, Source
+from generator.postprocess.glossary import GlossaryLinker
 
 
 def term(t, slug, aka=(), link=True):
     return GlossaryTerm(t, slug, "よみ", f"{t}の説明", (Source("s"),), tuple(aka), (), link)
 
 
-LINKER = GlossaryLinker([term("組織", "soshiki"), term("地域運営組織", "rmo", aka=("RMO",)), term("会費", "kaihi", link=False)])
+LINKER = GlossaryLinker(
+    [term("組織", "soshiki"), term("地域運営組織", "rmo", aka=("RMO",)), term("会費", "kaihi", link=False)]
+)
 
 
 def test_term_inside_a_japanese_sentence_is_linked_longest_first():
     html = LINKER.link("<p>住民の地域運営組織が活動する。</p>", "../glossary/")
-    assert html == '<p>住民の<a class="cb-term" href="../glossary/#rmo" title="地域運営組織の説明">地域運営組織</a>が活動する。</p>'
+    assert (
+        html
+        == '<p>住民の<a class="cb-term" href="../glossary/#rmo" title="地域運営組織の説明">地域運営組織</a>が活動する。</p>'
+    )
 
 
 def test_first_occurrence_only_and_aliases_count_as_the_same_term():

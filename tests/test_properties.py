@@ -18,8 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.records.errors import DataError
 from generator.pages.text import md_text
+from generator.records.errors import DataError
 from generator.records.load import load_dataset
 from tests.conftest import REPO_ROOT, VALID
 
@@ -50,7 +50,27 @@ def check_project(files: dict[str, bytes]) -> None:
 # --- (a) random YAML-ish text and bytes ---------------------------------------------------------------
 
 YAML_ALPHABET = st.sampled_from(
-    list(" \n\n\n\t:-?,[]{}#&*!|>'\"%@`~.\\/0123456789xyz_=<") + ["id", "name", "body", "sources", "url", "&a", "*a", "<<", "!!python/object", "---", "...", "あ", "概要", "\r\n", "\ufeff", "\x00", "\x85", "\u2028"]
+    list(" \n\n\n\t:-?,[]{}#&*!|>'\"%@`~.\\/0123456789xyz_=<")
+    + [
+        "id",
+        "name",
+        "body",
+        "sources",
+        "url",
+        "&a",
+        "*a",
+        "<<",
+        "!!python/object",
+        "---",
+        "...",
+        "あ",
+        "概要",
+        "\r\n",
+        "\ufeff",
+        "\x00",
+        "\x85",
+        "\u2028",
+    ]
 )
 yaml_text = st.lists(YAML_ALPHABET, max_size=80).map("".join)
 
@@ -75,7 +95,22 @@ def test_random_text_spliced_into_a_valid_record(text, prefix):
 
 
 MD_ALPHABET = st.sampled_from(
-    list(" \n\t[]()<>!{}:#=\"'&;\\/*_`|") + ["javascript:", "data:", "onclick=", "<script>", "{: ", "](", "![", "&#106;", "\r", "\ufeff", "本文", "http://", "//"]
+    list(" \n\t[]()<>!{}:#=\"'&;\\/*_`|")
+    + [
+        "javascript:",
+        "data:",
+        "onclick=",
+        "<script>",
+        "{: ",
+        "](",
+        "![",
+        "&#106;",
+        "\r",
+        "\ufeff",
+        "本文",
+        "http://",
+        "//",
+    ]
 )
 
 
@@ -89,8 +124,29 @@ def test_random_narrative(text, raw):
 
 BASE = yaml.safe_load(VALID)
 ODD_VALUES = st.one_of(
-    st.sampled_from([None, True, False, 0, -1, 10**30, 1.5, float("inf"), "", " ", [], {}, ["人口減少"], {"k": "v"},
-                     "<script>alert(1)</script>", "javascript:alert(1)", "../../etc/passwd", "{: onclick=x}", "2024-02-30"]),
+    st.sampled_from(
+        [
+            None,
+            True,
+            False,
+            0,
+            -1,
+            10**30,
+            1.5,
+            float("inf"),
+            "",
+            " ",
+            [],
+            {},
+            ["人口減少"],
+            {"k": "v"},
+            "<script>alert(1)</script>",
+            "javascript:alert(1)",
+            "../../etc/passwd",
+            "{: onclick=x}",
+            "2024-02-30",
+        ]
+    ),
     st.text(max_size=30),
     st.integers(min_value=1000, max_value=70_000).map(lambda n: "長" * n),
     st.dates(),
@@ -135,7 +191,9 @@ def mutated_records(draw) -> bytes:
             target[draw(KEYS)] = draw(ODD_VALUES)
         elif op == "wrap":
             container[key] = draw(st.sampled_from([[container[key]], {"value": container[key]}]))
-    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, default_flow_style=draw(st.sampled_from([False, None, True])))
+    text = yaml.safe_dump(
+        record, allow_unicode=True, sort_keys=False, default_flow_style=draw(st.sampled_from([False, None, True]))
+    )
     lines = text.splitlines(keepends=True)
     for _ in range(draw(st.integers(0, 2))):  # text-level damage: duplicated keys, stray characters
         if not lines:
@@ -146,7 +204,11 @@ def mutated_records(draw) -> bytes:
             lines.insert(i, lines[i])
         elif op == "insert-char":
             at = draw(st.integers(0, len(lines[i])))
-            lines[i] = lines[i][:at] + draw(st.sampled_from(["\t", ":", "'", '"', "&a ", "*a", "!", "\ufeff", "\x07", "#", "{", "-"])) + lines[i][at:]
+            lines[i] = (
+                lines[i][:at]
+                + draw(st.sampled_from(["\t", ":", "'", '"', "&a ", "*a", "!", "\ufeff", "\x07", "#", "{", "-"]))
+                + lines[i][at:]
+            )
         else:
             lines[i] = "  " + lines[i]
     return "".join(lines).encode("utf-8")
@@ -192,10 +254,46 @@ def _render(text: str) -> str:
 
 HOSTILE_TEXT = st.lists(
     st.one_of(
-        st.sampled_from(["<script>", "</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "[x]: javascript:alert(1)",
-                         "![i](https://evil.example/a.png)", "{: onclick=\"alert(1)\" }", "{: x onclick=y}", "<a href=javascript:x>",
-                         "&#106;avascript:", "&lt;script&gt;", "javascript:", " onclick=", "\n", "\r", "\t", "    ", "`", "**", "_",
-                         "!!! danger", "| a |", "<https://evil.example>", "\\", "&", "#", "{", "}", "[", "]", "(", ")", "<", ">", "\"", "'"]),
+        st.sampled_from(
+            [
+                "<script>",
+                "</script>",
+                "<img src=x onerror=alert(1)>",
+                "[x](javascript:alert(1))",
+                "[x]: javascript:alert(1)",
+                "![i](https://evil.example/a.png)",
+                '{: onclick="alert(1)" }',
+                "{: x onclick=y}",
+                "<a href=javascript:x>",
+                "&#106;avascript:",
+                "&lt;script&gt;",
+                "javascript:",
+                " onclick=",
+                "\n",
+                "\r",
+                "\t",
+                "    ",
+                "`",
+                "**",
+                "_",
+                "!!! danger",
+                "| a |",
+                "<https://evil.example>",
+                "\\",
+                "&",
+                "#",
+                "{",
+                "}",
+                "[",
+                "]",
+                "(",
+                ")",
+                "<",
+                ">",
+                '"',
+                "'",
+            ]
+        ),
         st.text(max_size=8),
     ),
     max_size=25,

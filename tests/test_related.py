@@ -141,7 +141,10 @@ def test_rows_are_ranked_a_block_at_a_time_when_asked_for(monkeypatch):
     related._last = None
     rnd = random.Random(11)
     acts = ["防災", "配食", "祭り・伝統行事", "買い物支援", "子育て支援"]
-    cases = [make(f"c{i:02d}", "あいうえおかきくけこ"[i % 10] + "さ", acts=rnd.sample(acts, rnd.randint(1, 3))) for i in range(30)]
+    cases = [
+        make(f"c{i:02d}", "あいうえおかきくけこ"[i % 10] + "さ", acts=rnd.sample(acts, rnd.randint(1, 3)))
+        for i in range(30)
+    ]
     rel = related_cases(cases)
     assert rel.ranked == {}
     rel[cases[8].id]
@@ -155,11 +158,22 @@ def test_rows_are_ranked_a_block_at_a_time_when_asked_for(monkeypatch):
 
 
 def test_shared_lists_the_shared_values_by_field_title():
-    a = make("a", "あ", formation=["危機感の共有"], sustain=["法人化"], issues=["高齢化", "空き家"], acts=["防災", "見守り<&>"])
+    a = make(
+        "a",
+        "あ",
+        formation=["危機感の共有"],
+        sustain=["法人化"],
+        issues=["高齢化", "空き家"],
+        acts=["防災", "見守り<&>"],
+    )
     b = make("b", "い", formation=["危機感の共有"], issues=["空き家"], acts=["見守り<&>", "防災"])
     (r,) = related_cases([a, b])["a"]
     assert r.score == 3 + 2 + 1 + 1
-    assert r.shared == (("形成の要因", ("危機感の共有",)), ("地域課題", ("空き家",)), ("主な活動", ("防災", "見守り<&>")))
+    assert r.shared == (
+        ("形成の要因", ("危機感の共有",)),
+        ("地域課題", ("空き家",)),
+        ("主な活動", ("防災", "見守り<&>")),
+    )
 
 
 def test_registry_weights_are_the_promised_ones():

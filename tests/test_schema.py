@@ -12,13 +12,13 @@ from click.testing import CliRunner
 
 import generator.records.fields
 from generator.cli import main
-from generator.records.definitions import CASE, CASE_FIELDS, SOURCED, VOCABULARY_NAMES
-from generator.records.json_schema import case_schema
-from generator.records.registry import COMPLETENESS, KINDS, STAGES, STATUSES, STRUCTURES
 from generator.model.prefectures import PREFECTURES
-from generator.records.fields import ListOf, MapOf, Record, Vocab
+from generator.records.compound import ListOf, MapOf, Record
+from generator.records.definitions import CASE, CASE_FIELDS, VOCABULARY_NAMES
+from generator.records.fields import Vocab
+from generator.records.json_schema import case_schema
 from generator.records.load import load_vocabulary
-
+from generator.records.registry import COMPLETENESS, KINDS, SOURCED, STAGES, STATUSES, STRUCTURES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -209,5 +209,3 @@ def test_schema_sourced_fields(validator):
     del record["legal_form"]
     assert not validator.is_valid(record)
     assert validator.is_valid(dict(record, completeness="要出典"))
-
-

@@ -21,10 +21,12 @@ def test_the_parts_ramp_up_then_stay_even():
     sizes = part_sizes(5163, 2000)
     assert sizes == [500, 800, 1280, 1292, 1291]
     assert sizes[0] == 2000 * FIRST_PART
-    for before, after in zip(sizes, sizes[1:]):
+    for before, after in zip(sizes, sizes[1:], strict=False):
         assert after <= before * GROWTH + 1
     big = part_sizes(50000, 2000)
-    assert big[:3] == [500, 800, 1280] and max(big[3:]) - min(big[3:]) <= 1 and len(big) == 3 + -(-(50000 - 2580) // 2000)
+    assert (
+        big[:3] == [500, 800, 1280] and max(big[3:]) - min(big[3:]) <= 1 and len(big) == 3 + -(-(50000 - 2580) // 2000)
+    )
 
 
 def test_pages_are_dealt_in_proportion_in_their_order():

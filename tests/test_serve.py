@@ -75,13 +75,19 @@ def test_dirty_serve_rebuilds_the_edited_case_and_the_pages_that_list_it(tmp_pat
     proc, port = start_serve(project, "--dirty", "--no-strict")
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_for(lambda: "川根振興協議会" in (fetch(f"{base}/cases/kawane/") or ""), 90), "server did not come up"
+        assert wait_for(lambda: "川根振興協議会" in (fetch(f"{base}/cases/kawane/") or ""), 90), (
+            "server did not come up"
+        )
         assert "川根振興協議会" not in (fetch(f"{base}/index/activity/bosai/") or "")
         record = project / "data" / "cases" / "kawane.yaml"
         text = record.read_text(encoding="utf-8")
-        text = text.replace("summary: ", "summary: 差し替えた最初の文です。", 1).replace("activities:\n", "activities:\n  - 防災\n", 1)
+        text = text.replace("summary: ", "summary: 差し替えた最初の文です。", 1).replace(
+            "activities:\n", "activities:\n  - 防災\n", 1
+        )
         record.write_text(text, encoding="utf-8")
-        assert wait_for(lambda: "差し替えた最初の文です" in (fetch(f"{base}/cases/kawane/") or ""), 60), "the case page was not rebuilt"
+        assert wait_for(lambda: "差し替えた最初の文です" in (fetch(f"{base}/cases/kawane/") or ""), 60), (
+            "the case page was not rebuilt"
+        )
         # pages that list the case: its prefecture (first sentence of the summary) and the newly added activity
         assert wait_for(lambda: "差し替えた最初の文です" in (fetch(f"{base}/index/prefecture/hiroshima/") or ""), 30)
         assert "川根振興協議会" in (fetch(f"{base}/index/activity/bosai/") or "")
@@ -107,8 +113,12 @@ def test_serve_builds_once_per_change_and_then_stays_idle(tmp_path, options):
         time.sleep(4)
         assert builds() == 1, log_path.read_text(encoding="utf-8")[-3000:]
         record = project / "data" / "cases" / "kawane.yaml"
-        record.write_text(record.read_text(encoding="utf-8").replace("summary: ", "summary: 一度だけ作り直す。", 1), encoding="utf-8")
-        assert wait_for(lambda: "一度だけ作り直す" in (fetch(url) or ""), 60), "page was not rebuilt after the record changed"
+        record.write_text(
+            record.read_text(encoding="utf-8").replace("summary: ", "summary: 一度だけ作り直す。", 1), encoding="utf-8"
+        )
+        assert wait_for(lambda: "一度だけ作り直す" in (fetch(url) or ""), 60), (
+            "page was not rebuilt after the record changed"
+        )
         time.sleep(4)
         assert builds() == 2, log_path.read_text(encoding="utf-8")[-3000:]
     finally:

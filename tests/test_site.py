@@ -9,12 +9,20 @@ import pytest
 import yaml
 
 from generator.model.casebook import build_casebook
-from generator.records.registry import STAGES
 from generator.records.load import load_dataset
+from generator.records.registry import STAGES
 
 from .sitebuild import REPO, article, case_links, copy_bundled, mkdocs_build, synthetic_site
 
-CASE_SECTIONS = ("地域課題", "主な活動", "形成の要因", "研修の段階と学びのポイント", "出典", "関連する事例", "情報の完全度")
+CASE_SECTIONS = (
+    "地域課題",
+    "主な活動",
+    "形成の要因",
+    "研修の段階と学びのポイント",
+    "出典",
+    "関連する事例",
+    "情報の完全度",
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +59,7 @@ def test_every_case_has_its_page_with_every_section(bundled, book):
             assert "持続的な運営の要因" in html
         if case.external_support:
             assert "外部人材の活用" in html
-        for i, source in enumerate(case.sources, 1):
+        for source in case.sources:
             assert source.url.replace("&", "&amp;") in html, (case.id, source.url)
 
 
@@ -64,7 +72,11 @@ def test_every_vocabulary_value_on_a_case_links_to_its_index_page(bundled, book)
                 continue
             for label in facet.spec.values(case):
                 slug = facet.by_label[label].slug
-                assert re.search(rf'href="\.\./\.\./index/{facet.slug}/{re.escape(slug)}/"', html), (case.id, name, label)
+                assert re.search(rf'href="\.\./\.\./index/{facet.slug}/{re.escape(slug)}/"', html), (
+                    case.id,
+                    name,
+                    label,
+                )
 
 
 def test_each_facet_value_page_lists_exactly_its_cases(bundled, book):
@@ -102,7 +114,16 @@ def test_prefecture_overview_groups_by_region_in_jis_order(bundled):
     project, _ = bundled
     html = article(page(project, "index/prefecture"))
     regions = [m.group(1) for m in re.finditer(r"<h2[^>]*>([^<]+地方)</h2>", html)]
-    assert regions == ["北海道地方", "東北地方", "関東地方", "中部地方", "近畿地方", "中国地方", "四国地方", "九州・沖縄地方"]
+    assert regions == [
+        "北海道地方",
+        "東北地方",
+        "関東地方",
+        "中部地方",
+        "近畿地方",
+        "中国地方",
+        "四国地方",
+        "九州・沖縄地方",
+    ]
     assert html.index("青森県") < html.index("沖縄県")
     assert html.index("島根県") < html.index("広島県") < html.index("高知県")
 
@@ -125,10 +146,9 @@ def test_matrix_counts_match_records_and_link_to_their_cases(bundled, book):
 
 def test_training_pages_contain_the_cases_tagged_for_their_stage(bundled, book):
     project, _ = bundled
-    from generator.records.registry import STAGE_SLUGS
-
     from generator.model.kana import kana_key
     from generator.pages.markers import STAGE_PAGE_LIMIT
+    from generator.records.registry import STAGE_SLUGS
 
     for stage in STAGES:
         html = article(page(project, f"training/{STAGE_SLUGS[stage]}"))
@@ -170,7 +190,7 @@ def test_glossary_page_lists_terms_in_aiueo_order_with_anchors(bundled):
     terms = yaml.safe_load((REPO / "data" / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
     html = article(page(project, "glossary"))
     positions = [html.index(f'id="{t["slug"]}"') for t in terms]
-    by_position = [t["reading"] for _, t in sorted(zip(positions, terms), key=lambda p: p[0])]
+    by_position = [t["reading"] for _, t in sorted(zip(positions, terms, strict=True), key=lambda p: p[0])]
     assert [kana_key(r) for r in by_position] == sorted(kana_key(r) for r in by_position)
 
 
@@ -185,7 +205,11 @@ def test_home_shows_recent_cases_and_the_four_stages(bundled):
 def test_nav_never_lists_case_pages(bundled, book):
     project, _ = bundled
     html = page(project, f"cases/{book.cases[0].id}")
-    nav = html[html.index('<nav class="md-nav md-nav--primary"') : html.index("</nav>", html.index('<nav class="md-nav md-nav--primary"'))]
+    nav = html[
+        html.index('<nav class="md-nav md-nav--primary"') : html.index(
+            "</nav>", html.index('<nav class="md-nav md-nav--primary"')
+        )
+    ]
     for case in book.cases:
         assert f"cases/{case.id}/" not in nav
 
@@ -267,7 +291,11 @@ def test_drafts_are_built_only_with_casebook_drafts(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "status: 下書き\n", encoding="utf-8")
     mkdocs_build(project)
     assert not (project / "site" / "cases" / "kawane").exists()
-    assert "kawane" not in case_links(page(project, "index/prefecture/hiroshima")) if (project / "site/index/prefecture/hiroshima").exists() else True
+    assert (
+        "kawane" not in case_links(page(project, "index/prefecture/hiroshima"))
+        if (project / "site/index/prefecture/hiroshima").exists()
+        else True
+    )
     mkdocs_build(project, env={"CASEBOOK_DRAFTS": "1"})
     assert (project / "site" / "cases" / "kawane" / "index.html").exists()
 
@@ -297,7 +325,12 @@ def test_case_page_size_does_not_grow_with_the_number_of_cases(tmp_path):
 
 def test_site_without_nav_still_keeps_cases_out_of_the_nav(tmp_path):
     project = copy_bundled(tmp_path / "p")
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0].replace("!!python/object/apply:pymdownx.slugs.slugify", ""))
+    config = yaml.safe_load(
+        (project / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .split("\nnav:")[0]
+        .replace("!!python/object/apply:pymdownx.slugs.slugify", "")
+    )
     text = (project / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
     (project / "mkdocs.yml").write_text(text, encoding="utf-8")
     assert "nav" not in config
@@ -327,11 +360,15 @@ def test_search_indexes_a_case_s_values_but_not_the_labels_every_case_repeats(bu
     project, _ = bundled
     fragments = _fragments(project / "site")
     case = next(c for c in book.cases if c.scope and c.stages)
-    text = fragments[f"/cases/{case.id}/"]["content"].replace("\u200b", "")  # Pagefind keeps its word breaks as zero-width spaces
+    text = fragments[f"/cases/{case.id}/"]["content"].replace(
+        "\u200b", ""
+    )  # Pagefind keeps its word breaks as zero-width spaces
     assert case.scope in text and case.prefecture in text and case.stages[0][1][:10] in text
     for label in ("所在地", "協議と実行の体制", "人口・世帯", "研修テキスト", "情報の完全度"):
         assert label not in text, label
-    assert sum("協議と実行の体制" in f["content"].replace("\u200b", "") for f in fragments.values()) < len(book.cases) / 2
+    assert (
+        sum("協議と実行の体制" in f["content"].replace("\u200b", "") for f in fragments.values()) < len(book.cases) / 2
+    )
 
 
 def test_plain_text_kept_out_of_markdown_changes_nothing(tmp_path):
@@ -343,7 +380,9 @@ def test_plain_text_kept_out_of_markdown_changes_nothing(tmp_path):
     config = off / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "\n  - casebook\n" in text
-    config.write_text(text.replace("\n  - casebook\n", "\n  - casebook:\n      defer_plain_text: false\n"), encoding="utf-8")
+    config.write_text(
+        text.replace("\n  - casebook\n", "\n  - casebook:\n      defer_plain_text: false\n"), encoding="utf-8"
+    )
     for project in (on, off):
         mkdocs_build(project, env=env)
     pages = sorted(p.relative_to(on / "site") for p in (on / "site").rglob("*.html"))

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from generator.records.errors import CaseError, DataError, Location
-from generator.records.registry import STAGES
 from generator.model.prefectures import PREFECTURES
+from generator.records.errors import CaseError, DataError, Location
 from generator.records.load import load_dataset
+from generator.records.registry import STAGES
 
 X = "data/cases/x.yaml"
 
@@ -152,7 +152,10 @@ def test_id_length_limit(check, valid):
 
 def test_id_must_match_file_name(check, valid):
     err = only(check(valid, name="y.yaml"))
-    assert str(err) == "data/cases/y.yaml:1:5: id: id「x」とファイル名「y.yaml」が合いません。ファイル名は「x.yaml」にしてください。"
+    assert (
+        str(err)
+        == "data/cases/y.yaml:1:5: id: id「x」とファイル名「y.yaml」が合いません。ファイル名は「x.yaml」にしてください。"
+    )
 
 
 def test_list_file_ids_need_not_match_its_name(check, valid):
@@ -214,7 +217,9 @@ def test_fixed_choices_accept_their_values(check, valid, line):
     assert check(valid + line + "\n") == []
 
 
-@pytest.mark.parametrize("short, full", [("広島", "広島県"), ("東京", "東京都"), ("大阪", "大阪府"), ("京都", "京都府")])
+@pytest.mark.parametrize(
+    "short, full", [("広島", "広島県"), ("東京", "東京都"), ("大阪", "大阪府"), ("京都", "京都府")]
+)
 def test_prefecture_short_name_suggests_full_name(check, valid, short, full):
     err = only(check(sub(valid, "prefecture: 広島県", f"prefecture: {short}")))
     assert str(err) == f"{X}:4:13: prefecture: 「{short}」は使える値にありません。「{full}」ではありませんか。"
@@ -291,7 +296,10 @@ def test_verified_date_in_future_rejected(check, valid):
 
 def test_vocabulary_unknown_label_with_suggestion(check, valid):
     err = only(check(sub(valid, "activities: [防災]", "activities: [見守り]")))
-    assert str(err) == f"{X}:9:14: activities[1]: 「見守り」は語彙「activity」にありません。「声かけ・見守り」ではありませんか。"
+    assert (
+        str(err)
+        == f"{X}:9:14: activities[1]: 「見守り」は語彙「activity」にありません。「声かけ・見守り」ではありませんか。"
+    )
 
 
 def test_vocabulary_unknown_label_lists_choices(check, valid):
@@ -343,7 +351,9 @@ def test_list_with_empty_item(check, valid):
 # --- 7. population -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", ["{people: 570, year: 2012}", "{households: 230, year: 2012}", "{people: 570, households: 230, year: 2012}"])
+@pytest.mark.parametrize(
+    "body", ["{people: 570, year: 2012}", "{households: 230, year: 2012}", "{people: 570, households: 230, year: 2012}"]
+)
 def test_population_valid(check, valid, body):
     assert check(valid + f"population: {body}\n") == []
 
@@ -361,7 +371,10 @@ def test_population_needs_year(check, valid):
 
 def test_population_numbers_checked(check, valid):
     errors = check(valid + "population:\n  people: -1\n  households: 多い\n  year: 2020\n")
-    assert [(e.location.line + 1, e.field) for e in errors] == [(18, "population.people"), (19, "population.households")]
+    assert [(e.location.line + 1, e.field) for e in errors] == [
+        (18, "population.people"),
+        (19, "population.households"),
+    ]
 
 
 # --- 8. text length and HTML -----------------------------------------------------------------
@@ -380,7 +393,13 @@ def test_summary_300_characters_pass_301_fail(check, valid):
         ("summary: 概要です。", "summary: 概要<script>alert(1)</script>", 7, 10, "summary"),
         ("municipality: 安芸高田市", "municipality: <i>安芸高田市</i>", 5, 15, "municipality"),
         ("知る: 学び", "知る: 学び<br>", 13, 7, "stages.知る"),
-        ("- factor: 危機感の共有", "- factor: 危機感の共有\n    detail: <!-- x -->", 12, 13, "formation_factors[1].detail"),
+        (
+            "- factor: 危機感の共有",
+            "- factor: 危機感の共有\n    detail: <!-- x -->",
+            12,
+            13,
+            "formation_factors[1].detail",
+        ),
         ("- title: 出典", "- title: </a>出典", 15, 12, "sources[1].title"),
     ],
 )
@@ -405,7 +424,10 @@ def test_less_than_sign_in_prose_is_not_html(check, valid):
 
 def test_formation_factor_unknown(check, valid):
     err = only(check(sub(valid, "- factor: 危機感の共有", "- factor: 危機感")))
-    assert str(err) == f"{X}:11:13: formation_factors[1].factor: 「危機感」は語彙「formation_factor」にありません。「危機感の共有」ではありませんか。"
+    assert (
+        str(err)
+        == f"{X}:11:13: formation_factors[1].factor: 「危機感」は語彙「formation_factor」にありません。「危機感の共有」ではありませんか。"
+    )
 
 
 def test_formation_factor_missing(check, valid):
@@ -416,7 +438,10 @@ def test_formation_factor_missing(check, valid):
 
 def test_formation_factor_unknown_nested_key(check, valid):
     err = only(check(sub(valid, "- factor: 危機感の共有", "- factor: 危機感の共有\n    detial: 詳しく")))
-    assert str(err) == f"{X}:12:5: formation_factors[1].detial: 項目「detial」はありません。「detail」の書き間違いではありませんか。"
+    assert (
+        str(err)
+        == f"{X}:12:5: formation_factors[1].detial: 項目「detial」はありません。「detail」の書き間違いではありませんか。"
+    )
 
 
 def test_formation_factors_empty(check, valid):
@@ -487,7 +512,9 @@ def test_sources_empty(check, valid):
 
 
 def test_source_missing_title_and_missing_url(check, valid):
-    text = sub(valid, "  - title: 出典\n    url: https://example.jp/\n", "  - title: 出典\n  - url: https://example.jp/\n")
+    text = sub(
+        valid, "  - title: 出典\n    url: https://example.jp/\n", "  - title: 出典\n  - url: https://example.jp/\n"
+    )
     errors = check(text)
     assert [(e.location.line + 1, e.location.column + 1, e.field) for e in errors] == [
         (15, 5, "sources[1].url"),
@@ -750,7 +777,9 @@ def test_errors_of_every_file_reported_in_one_run(project, errors_of, valid):
         "cases.yaml": "- id: d\n",
     }
     errors = errors_of(project(files))
-    assert sorted({(e.location.path, e.location.line + 1, e.field) for e in errors if e.location.path != "data/cases.yaml"}) == [
+    assert sorted(
+        {(e.location.path, e.location.line + 1, e.field) for e in errors if e.location.path != "data/cases.yaml"}
+    ) == [
         ("data/cases/a.yaml", 3, "kana"),
         ("data/cases/b.yaml", 17, "activites"),
         ("data/cases/c.yaml", 4, "prefecture"),
@@ -763,7 +792,7 @@ def test_errors_of_every_file_reported_in_one_run(project, errors_of, valid):
 
 BILLION_LAUGHS = "".join(
     f"{name}: &{name} [" + ",".join([f"*{prev}" if prev else '"lol"'] * 9) + "]\n"
-    for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
 )
 
 
@@ -788,7 +817,10 @@ def test_alias_flood_refused_with_message(check, valid):
 
 
 def test_a_few_aliases_are_fine(check, valid):
-    text = sub(valid, "activities: [防災]", "activities: &acts [防災]") + "sustainability_factors:\n  - &s {factor: 部会制}\n"
+    text = (
+        sub(valid, "activities: [防災]", "activities: &acts [防災]")
+        + "sustainability_factors:\n  - &s {factor: 部会制}\n"
+    )
     assert check(text) == []
 
 
@@ -889,7 +921,10 @@ def test_narrative_file_accepted(project, valid):
 
 def test_orphan_narrative(project, errors_of, valid):
     err = only(errors_of(project({"x.yaml": valid}, content={"cases/y.md": "本文\n"})))
-    assert str(err) == "content/cases/y.md:1:1: この本文に対応する事例（id: y）がありません。ファイル名を事例の id にそろえてください。"
+    assert (
+        str(err)
+        == "content/cases/y.md:1:1: この本文に対応する事例（id: y）がありません。ファイル名を事例の id にそろえてください。"
+    )
 
 
 def test_body_and_narrative_both(project, errors_of, valid):
@@ -922,7 +957,9 @@ def test_drafts_validated_counted_not_published(project, errors_of, valid):
 
 
 def test_data_error_summary_and_sorting(project, valid):
-    root = project({"b.yaml": sub(valid, "id: x", "id: b") + "zzz: 1\n", "a.yaml": sub(valid, "id: x", "id: a") + "zzz: 1\n"})
+    root = project(
+        {"b.yaml": sub(valid, "id: x", "id: b") + "zzz: 1\n", "a.yaml": sub(valid, "id: x", "id: a") + "zzz: 1\n"}
+    )
     with pytest.raises(DataError) as info:
         load_dataset(root)
     lines = str(info.value).splitlines()

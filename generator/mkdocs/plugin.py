@@ -1,14 +1,21 @@
 """The MkDocs plugin: MkDocs events wired to the engine-independent core.
 
-| event | what the core does |
-|---|---|
-| ``on_config`` | load and validate the records (``records.load_dataset``: a bad record stops the build with every located message), build the model, set up the renderer; add the pages' styles, the search script and the theme overrides |
-| ``on_files`` | add every generated page (``pages.PageRenderer``) as a virtual file, its template-made HTML kept out of Markdown (``pages.deferred``); start the search index (``search.SiteIndexer``) and order the pages so its parts fill one after another |
-| ``on_nav`` / ``on_env`` | the navigation and table-of-contents caches (``mkdocs.theme``) |
-| ``on_page_markdown`` | fill the markers of hand-written pages (``pages.markers``) |
-| ``on_page_content`` | allow-list, safe external links, deferred HTML back, glossary links (``postprocess.ArticleProcessor``); hand the finished article to the search index |
-| ``on_post_page`` | mark the article as Pagefind's body |
-| ``on_post_build`` | finish the search index, then swap the new site in (``postprocess.atomic.AtomicSite``) |
+- ``on_config``: load and validate the records (``records.load_dataset``; a bad
+  record stops the build with every located message), build the model, set up
+  the renderer; add the pages' styles, the search script, the theme overrides.
+- ``on_files``: add every generated page (``pages.PageRenderer``) as a virtual
+  file, what Markdown would leave as it is kept out of Markdown
+  (``pages.deferred``); start the search index (``search.SiteIndexer``) and
+  order the pages so that its parts fill one after another.
+- ``on_nav`` / ``on_env``: the navigation and table-of-contents caches
+  (``mkdocs.theme``).
+- ``on_page_markdown``: fill the markers of hand-written pages (``pages.markers``).
+- ``on_page_content``: allow-list, safe external links, deferred HTML back,
+  the table of contents, glossary links (``postprocess.site.ArticleProcessor``);
+  hand the finished article to the search index.
+- ``on_post_page``: mark the article as Pagefind's body.
+- ``on_post_build``: finish the search index, then swap the new site in
+  (``postprocess.atomic.AtomicSite``).
 
 ``casebook export-docs`` and ``casebook postprocess`` do the same for another engine.
 """
@@ -20,18 +27,17 @@ import secrets
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from markdown.extensions.toc import slugify as markdown_slugify
+from markdown.extensions.toc import unique
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from ..model.casebook import Casebook, build_casebook
 from ..model.history import last_commit_epoch, last_updated
-from markdown.extensions.toc import slugify as markdown_slugify
-from markdown.extensions.toc import unique
-from mkdocs.structure.toc import get_toc
-
 from ..pages.deferred import defer_html, page_toc, restore_html
 from ..pages.markers import MARKER, fill_markers
 from ..pages.renderer import PageRenderer
@@ -43,8 +49,19 @@ from ..search.pagefind import SearchIndexError, SiteIndexer, find_binary
 from .theme import THEME, THEME_CACHE, MemoryBytecodeCache, NavCache, TocCache, default_nav
 
 log = get_plugin_logger("casebook")
-PLAIN_TEXT_SAFE = {"abbr": False, "admonition": True, "attr_list": True, "def_list": True, "fenced_code": True, "footnotes": True,
-                   "md_in_html": True, "meta": True, "sane_lists": True, "tables": True, "toc": True}
+PLAIN_TEXT_SAFE = {
+    "abbr": False,
+    "admonition": True,
+    "attr_list": True,
+    "def_list": True,
+    "fenced_code": True,
+    "footnotes": True,
+    "md_in_html": True,
+    "meta": True,
+    "sane_lists": True,
+    "tables": True,
+    "toc": True,
+}
 """Markdown's extensions that write plain text (no character they read) as it is: with only these configured,
 plain headings and paragraphs of generated pages can be written without Markdown (``pages.deferred``)."""
 ARTICLE = '<article class="md-content__inner md-typeset">'
@@ -62,7 +79,8 @@ class CasebookConfig(Config):
     drafts = c.Type(bool, default=_DEFAULTS.drafts)
     search = c.Type(bool, default=_DEFAULTS.search)
     search_streaming = c.Deprecated(
-        message="casebook の設定 '{}' は廃止しました。検索索引はいつもビルドと並行して作られます。mkdocs.yml からこの行を消してください。"
+        message="casebook の設定 '{}' は廃止しました。検索索引はいつもビルドと並行して作られます。"
+        "mkdocs.yml からこの行を消してください。"
     )
     search_part_pages = c.Type(int, default=_DEFAULTS.search_part_pages)
     search_exclude = c.ListOfItems(c.Type(str), default=list(_DEFAULTS.search_exclude))
@@ -101,6 +119,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.indexer: SiteIndexer | None = None
         self.binary = None
         self.nav_cache: NavCache | None = None
+        self.data_dir: Path | None = None
+        self.plain_text_safe = False
+        """Plain headings and paragraphs of generated pages are written outside Markdown (``defer_plain_text``)."""
 
     def on_startup(self, *, command, dirty):
         self.is_serve = command == "serve"
@@ -139,7 +160,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.book = build_casebook(dataset, include_drafts=drafts)
         templates = root / settings.templates_dir if settings.templates_dir else None
         memo = self.memo if self.incremental else None
-        self.renderer = PageRenderer(self.book, last_updated(root, self.data_dir), templates, config.use_directory_urls, memo)
+        self.renderer = PageRenderer(
+            self.book, last_updated(root, self.data_dir), templates, config.use_directory_urls, memo
+        )
         self.articles = ArticleProcessor(settings, self.book.glossary, config.use_directory_urls)
         log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
         if "SOURCE_DATE_EPOCH" not in os.environ:  # reproducible dates (sitemap): the last commit's time
@@ -199,7 +222,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _add(self, files: Files, config, path: str, markdown: str) -> None:
         _drop(files, path)
         safe = self.plain_text_safe
-        markdown, blocks, headings = defer_html(markdown, self.token, heading_id=self._heading_ids(config) if safe else None, paragraphs=safe)
+        markdown, blocks, headings = defer_html(
+            markdown, self.token, heading_id=self._heading_ids(config) if safe else None, paragraphs=safe
+        )
         if blocks:
             self.deferred[path] = blocks
         if headings:
@@ -230,7 +255,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not (self.config.enabled and self.settings.search) or (self.incremental and self.indexed):
             return files
         pages = {f.dest_uri: f for f in files.documentation_pages() if self.settings.searchable(f.src_uri)}
-        self.indexer = SiteIndexer(self.binary, Path(config.site_dir), list(pages), self.settings.search_part_pages, threads=1)
+        self.indexer = SiteIndexer(
+            self.binary, Path(config.site_dir), list(pages), self.settings.search_part_pages, threads=1
+        )
         first = [pages[p] for p in self.indexer.order]
         return Files(first + [f for f in files if f.dest_uri not in pages])
 
@@ -243,7 +270,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return markdown
         here = page.file.src_uri
         blocks: list[str] = []
-        # Only what markers generate is deferred: a hand-written page's own HTML goes through Markdown and the allow-list.
+        # Only what markers generate is deferred: a hand-written page's own HTML goes through Markdown and the
+        # allow-list.
         filled = fill_markers(self.renderer, markdown, here, post=lambda out: defer_html(out, self.token, blocks)[0])
         if blocks:
             self.deferred[here] = blocks
@@ -308,7 +336,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return
         self.binary = find_binary(Path(config.config_file_path).parent)
         if self.binary is None:
-            raise PluginError("Pagefind が見つかりません。`make site`（または `npm ci`）で入れてください。検索なしで作るには mkdocs.yml で casebook の search: false を指定します。")
+            raise PluginError(
+                "Pagefind が見つかりません。`make site`（または `npm ci`）で入れてください。"
+                "検索なしで作るには mkdocs.yml で casebook の search: false を指定します。"
+            )
         if self.binary.warning:
             log.warning(self.binary.warning)
 
@@ -328,7 +359,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.indexed = True
             log.info(f"Pagefind（{self.binary.origin}）で検索索引を作りました。{summary}")
         elif self.settings.search:
-            log.info("プレビュー（serve --dirty）では検索索引を作り直しません。最新の索引は mkdocs build で作られます。")
+            log.info(
+                "プレビュー（serve --dirty）では検索索引を作り直しません。最新の索引は mkdocs build で作られます。"
+            )
         if self.swap is None:
             return
         if config.strict and strict_warnings():

@@ -1,1 +1,2 @@
-"""The site model: validated records (``entities``), grouped into facets and ranked into related cases (``casebook``)."""
+"""The site model: validated records (``entities``), grouped into facets and ranked into related cases
+(``casebook``)."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..records.errors import Location
+
 
 @dataclass(frozen=True)
 class Term:
@@ -29,7 +30,7 @@ class Vocabulary:
     by_label: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, name: str, title: str, slug: str, terms: tuple[Term, ...]) -> "Vocabulary":
+    def build(cls, name: str, title: str, slug: str, terms: tuple[Term, ...]) -> Vocabulary:
         return cls(name, title, slug, terms, {t.label: t for t in terms})
 
 
@@ -97,6 +98,28 @@ class Case:
     verified: str | None = None
     status: str = "公開"
     location: Location = field(default=Location(""), compare=False, repr=False)
+    more: tuple[tuple[str, object], ...] = ()
+    """Values of fields that the field registry declares and this class does not (a new facet field):
+    (record key, value) pairs, read as attributes."""
+
+    def __getattr__(self, name: str):
+        # Only called for names the class lacks: a registry field added without an attribute here.
+        if not name.startswith("_"):
+            for key, value in self.__dict__.get("more", ()):
+                if key == name:
+                    return value
+            from ..records.registry import FIELDS
+
+            if any(f.key == name for f in FIELDS):
+                return ()
+        raise AttributeError(name)
+
+    @classmethod
+    def from_fields(cls, **values) -> Case:
+        """A case from a record's fields; those the class does not declare go to ``more``."""
+        known = {k: v for k, v in values.items() if k in _CASE_FIELDS}
+        more = tuple(sorted((k, v) for k, v in values.items() if k not in _CASE_FIELDS))
+        return cls(**known, more=more) if more else cls(**known)
 
     @property
     def place(self) -> str:
@@ -113,6 +136,9 @@ class Case:
         return None
 
 
+_CASE_FIELDS = frozenset(f.name for f in fields(Case))
+
+
 @dataclass(frozen=True)
 class GlossaryTerm:
     term: str
@@ -124,7 +150,6 @@ class GlossaryTerm:
     related: tuple[str, ...] = ()
     link: bool = True
     location: Location = field(default=Location(""), compare=False, repr=False)
-
 
 
 @dataclass

@@ -33,7 +33,9 @@ def last_updated(root: Path, data_dir: Path) -> dict[str, str]:
 def last_commit_epoch(root: Path) -> str | None:
     """Seconds since the epoch of the last commit (for SOURCE_DATE_EPOCH), or None outside git."""
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return out if out.isdigit() else None

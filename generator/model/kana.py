@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-_FOLD = str.maketrans({**{chr(c): chr(c - 0x60) for c in range(ord("ァ"), ord("ヶ") + 1)}, " ": None, "\u3000": None, "・": None})
+_FOLD = str.maketrans(
+    {**{chr(c): chr(c - 0x60) for c in range(ord("ァ"), ord("ヶ") + 1)}, " ": None, "\u3000": None, "・": None}
+)
 """Katakana (ァ to ヶ) to hiragana; spaces and ・ dropped."""
 
 KANA_ROWS = (

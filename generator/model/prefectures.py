@@ -87,10 +87,7 @@ _DATA = """
 沖縄県 okinawa 九州・沖縄地方
 """
 
-PREFECTURES = tuple(
-    Prefecture(i + 1, *line.split())
-    for i, line in enumerate(l for l in _DATA.strip().splitlines())
-)
+PREFECTURES = tuple(Prefecture(i + 1, *line.split()) for i, line in enumerate(_DATA.strip().splitlines()))
 BY_NAME = {p.name: p for p in PREFECTURES}
 REGION_BY_NAME = {r.name: r for r in REGIONS}
 

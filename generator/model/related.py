@@ -69,7 +69,7 @@ def related_cases(cases: list[Case], top: int = TOP) -> RelatedCases:
     """Each case's ``top`` related cases, best first (ranked when first asked for)."""
     global _last
     feats = [features(c) for c in cases]
-    key = (top, tuple((c.id, c.kana, tuple(f.values())) for c, f in zip(cases, feats)))
+    key = (top, tuple((c.id, c.kana, tuple(f.values())) for c, f in zip(cases, feats, strict=True)))
     if _last is None or _last[0] != key:
         _last = (key, {})
     return RelatedCases(cases, feats, top, _last[1])
@@ -95,7 +95,10 @@ class RelatedCases(Mapping):
             stop = min(i + BLOCK, len(self.cases))
             self.ranked.update(self._ranker.rank(i, stop))
         mine = self.feats[i]
-        return [Related(self.cases[self.row[other]], score, mine, self.feats[self.row[other]]) for other, score in self.ranked[case_id]]
+        return [
+            Related(self.cases[self.row[other]], score, mine, self.feats[self.row[other]])
+            for other, score in self.ranked[case_id]
+        ]
 
     def __iter__(self):
         return iter(self.row)
@@ -157,4 +160,7 @@ class _Ranker:
         order_in_row = np.argsort(-best_keys, axis=1)
         ranked = np.take_along_axis(best, order_in_row, axis=1).tolist()
         scores = (np.take_along_axis(best_keys, order_in_row, axis=1) // scale).astype(int).tolist()
-        return {ids[start + r]: [(ids[j], s) for j, s in zip(js, ss) if s > 0] for r, (js, ss) in enumerate(zip(ranked, scores))}
+        return {
+            ids[start + r]: [(ids[j], s) for j, s in zip(js, ss, strict=True) if s > 0]
+            for r, (js, ss) in enumerate(zip(ranked, scores, strict=True))
+        }

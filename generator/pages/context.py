@@ -86,4 +86,6 @@ class PageContext:
     def related_items(self, related) -> Markup:
         """The <li> of each related case (``related_item.html.j2``), with what the two cases share."""
         template = self.renderer.template("related_item.html.j2")
-        return Markup("\n".join(template.render(r=r, link=self.link_to(f"cases/{r.case.id}.md")).strip() for r in related))
+        return Markup(
+            "\n".join(template.render(r=r, link=self.link_to(f"cases/{r.case.id}.md")).strip() for r in related)
+        )

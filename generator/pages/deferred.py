@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from markdown.extensions.toc import nest_toc_tokens, unique
 
@@ -32,7 +32,9 @@ OPEN = "<!-- cb:html -->\n"
 CLOSE = "<!-- /cb:html -->"
 PLAIN_HEADING = re.compile(r"(#{2,6}) ([^\\`*_\[\]<>&{}#!|\n]+?)[ \t]*")
 """A heading line whose text Markdown would write as it is (no inline syntax, no entity, no attribute list)."""
-_PLAIN_LINE = re.compile(r"(?![-*+] |\d+[.)] |[=-]+$|:)[^\s\\`*_\[\]<>&{}#!|:~^\t](?:[^\\`*_\[\]<>&{}#!|\t]*[^\s\\`*_\[\]<>&{}#!|\t])?")
+_PLAIN_LINE = re.compile(
+    r"(?![-*+] |\d+[.)] |[=-]+$|:)[^\s\\`*_\[\]<>&{}#!|:~^\t](?:[^\\`*_\[\]<>&{}#!|\t]*[^\s\\`*_\[\]<>&{}#!|\t])?"
+)
 """A line of a paragraph Markdown writes as it is: no inline syntax, no block syntax at its start,
 no white space at either end (two trailing spaces would be a line break)."""
 _HEADING_HTML = re.compile(r'<h([1-6])\b[^>]*?\bid="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
@@ -178,7 +180,9 @@ def page_toc(html_text: str, names: dict[str, str]) -> tuple[str, list[dict]]:
         level, anchor, attrs, inner = int(m.group(1)), m.group(2), m.group(3), m.group(4)
         ours = OURS in attrs
         whole = m.group(0).replace(OURS, "", 1) if ours else m.group(0)
-        name = html_lib.escape(html_lib.unescape(_TAGS.sub("", inner)), quote=False) if ours else names.get(anchor, inner)
+        name = (
+            html_lib.escape(html_lib.unescape(_TAGS.sub("", inner)), quote=False) if ours else names.get(anchor, inner)
+        )
         if anchor in seen and (ours or anchor in ours_seen):
             new = unique(anchor, seen)
             whole = whole.replace(f'id="{anchor}"', f'id="{new}"', 1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ..model.kana import KANA_ROWS, OTHER, kana_key, kana_row
 from ..records import registry
@@ -56,8 +56,16 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
     if name == "stage-cases" and arg in registry.STAGES:
         cases = book.facets["stage"].cases.get(arg, [])
         shown = cases[:STAGE_PAGE_LIMIT]
-        return renderer.render("stage_cases.md.j2", here, cases=shown, stage=arg, more=len(cases) - len(shown), stage_facet=book.facets["stage"])
+        return renderer.render(
+            "stage_cases.md.j2",
+            here,
+            cases=shown,
+            stage=arg,
+            more=len(cases) - len(shown),
+            stage_facet=book.facets["stage"],
+        )
     if name == "recent-cases":
+
         def updated(c):
             return renderer.updated.get(c.id) or c.verified or ""
 
@@ -70,7 +78,12 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
         return renderer.render("search_page.html.j2", here, config=json.dumps(config, ensure_ascii=False))
     if name == "situation-finder":
         groups = [
-            {"legend": legend, "facet": field, "filter": registry.BY_NAME[field].filter, "values": book.facets[field].used}
+            {
+                "legend": legend,
+                "facet": field,
+                "filter": registry.BY_NAME[field].filter,
+                "values": book.facets[field].used,
+            }
             for field, legend in SITUATION_GROUPS
         ]
         return renderer.render("situation.html.j2", here, groups=groups)
@@ -90,7 +103,9 @@ def glossary(renderer: PageRenderer, here: str) -> str:
     def related_links(names) -> str:
         return "、".join(f"[{md_text(n)}](#{slug_of[n]})" for n in names)
 
-    return renderer.render("glossary.md.j2", here, rows=[(r, rows[r]) for r in order if r in rows], related_links=related_links)
+    return renderer.render(
+        "glossary.md.j2", here, rows=[(r, rows[r]) for r in order if r in rows], related_links=related_links
+    )
 
 
 def national(renderer: PageRenderer, here: str, section: str) -> str:

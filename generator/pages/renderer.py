@@ -12,8 +12,8 @@ build: a page whose inputs did not change is not rendered again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import jinja2
 
@@ -106,7 +106,13 @@ class PageRenderer:
         return self._cached(
             self.case_path(case.id),
             lambda: (case, tuple(related), narrative),
-            lambda: self.render("case.md.j2", self.case_path(case.id), case=case, related=related, body=(narrative or case.body or "").strip()),
+            lambda: self.render(
+                "case.md.j2",
+                self.case_path(case.id),
+                case=case,
+                related=related,
+                body=(narrative or case.body or "").strip(),
+            ),
         )
 
     # -- index pages -----------------------------------------------------------
@@ -172,7 +178,10 @@ class PageRenderer:
     def matrix_pages(self) -> Iterator[tuple[str, str]]:
         facets = [self.book.facets[name] for name in FACTOR_FACETS]
         cells = self.matrix_cells()
-        yield "index/matrix.md", self.render("matrix.md.j2", "index/matrix.md", facets=facets, cells=cells, cell_path=self.cell_path)
+        yield (
+            "index/matrix.md",
+            self.render("matrix.md.j2", "index/matrix.md", facets=facets, cells=cells, cell_path=self.cell_path),
+        )
         for facet in facets:
             for value in facet.values:
                 for stage in STAGES:
@@ -186,6 +195,12 @@ class PageRenderer:
             path,
             lambda: (facet.title, value, stage, tuple((_listed(c), c.stage_lesson(stage)) for c in cases)),
             lambda: self.render(
-                "matrix_cell.md.j2", path, facet=facet, value=value, stage=stage, cases=cases, stage_facet=self.book.facets["stage"]
+                "matrix_cell.md.j2",
+                path,
+                facet=facet,
+                value=value,
+                stage=stage,
+                cases=cases,
+                stage_facet=self.book.facets["stage"],
             ),
         )

@@ -7,7 +7,7 @@ autoescaped. A project's ``templates_dir`` overrides templates by name.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -18,7 +18,7 @@ from . import text
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment(override: str | None) -> jinja2.Environment:
     search = [override, str(TEMPLATES)] if override else [str(TEMPLATES)]
     env = jinja2.Environment(

@@ -84,7 +84,7 @@ def relative_url(here: str, target: str) -> str:
     base = here.split("/")[:-1]
     parts = target.split("/")
     common = 0
-    for a, b in zip(base, parts[:-1]):
+    for a, b in zip(base, parts[:-1], strict=False):
         if a != b:
             break
         common += 1

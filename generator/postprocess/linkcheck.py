@@ -73,7 +73,11 @@ def check_site(site_dir: Path) -> tuple[int, list[BrokenLink]]:
             else:
                 path = unquote(parts.path)
                 # Root-absolute links (404.html uses them) are read against the site root.
-                target = posixpath.normpath(path.lstrip("/") or ".") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
+                target = (
+                    posixpath.normpath(path.lstrip("/") or ".")
+                    if path.startswith("/")
+                    else posixpath.normpath(posixpath.join(base, path))
+                )
                 if target.startswith("../") or target == "..":
                     broken.append(BrokenLink(rel, link, "サイトの外を指しています"))
                     continue
@@ -88,5 +92,7 @@ def check_site(site_dir: Path) -> tuple[int, list[BrokenLink]]:
             if parts.fragment and target.endswith(".html"):
                 ids = pages[target].ids if target in pages else _parse(file).ids
                 if unquote(parts.fragment) not in ids:
-                    broken.append(BrokenLink(rel, link, f"リンク先に見出し・アンカー「{unquote(parts.fragment)}」がありません"))
+                    broken.append(
+                        BrokenLink(rel, link, f"リンク先に見出し・アンカー「{unquote(parts.fragment)}」がありません")
+                    )
     return checked, sorted(broken)

@@ -8,7 +8,7 @@ checks still cannot put script on a page.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from ..records.policy import SAFE_SCHEMES, link_problem
 
@@ -28,7 +28,7 @@ ALLOWED_ATTRIBUTES = {
 _EXTERNAL_A = re.compile(r'<a (?![^>]*\brel=)([^>]*\bhref="(?:https?:)?//[^"]*"[^>]*)>')
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cleaner(images: bool):
     """nh3's cleaner, made once (``nh3.clean`` converts the allow-lists on every call). With ``images``, a
     Python check of every attribute drops image sources from outside the site; a text without ``<img`` needs none."""

@@ -10,7 +10,16 @@ import yaml
 
 from ..search.pagefind import PART_PAGES
 
-SEARCH_EXCLUDE = ("search.md", "situation.md", "cases/index.md", "index/index.md", "index/*/index.md", "index/matrix.md", "index/matrix/*", "index/kana/*")
+SEARCH_EXCLUDE = (
+    "search.md",
+    "situation.md",
+    "cases/index.md",
+    "index/index.md",
+    "index/*/index.md",
+    "index/matrix.md",
+    "index/matrix/*",
+    "index/kana/*",
+)
 """Docs-relative paths (glob patterns) left out of the search index: finders and lists of lists."""
 
 

@@ -80,7 +80,13 @@ def site_pages(site_dir: Path) -> list[str]:
     return out
 
 
-def postprocess_site(site_dir: Path, settings: Settings, glossary: list[GlossaryTerm], binary: PagefindBinary | None, directory_urls: bool = True) -> dict:
+def postprocess_site(
+    site_dir: Path,
+    settings: Settings,
+    glossary: list[GlossaryTerm],
+    binary: PagefindBinary | None,
+    directory_urls: bool = True,
+) -> dict:
     """Process every page of a built site in place, copy the assets, build the search index; return counts.
 
     A page already processed (its content is marked ``data-casebook-src``) is left alone, so running it

@@ -13,10 +13,11 @@ import re
 from ..model import prefectures
 from ..model.entities import Case, FactorNote, GlossaryTerm, Population, Source, Support, Term
 from . import registry
+from .compound import Field, ListOf, MapOf, Record
 from .errors import CaseError, Location
-from .fields import INVALID, Choice, Date, Field, Int, ListOf, MapOf, Record, Text, Url, Vocab, Walk, this_year
+from .fields import INVALID, Choice, Date, Int, Text, Url, Vocab, Walk, this_year
 from .policy import markdown_problems
-from .registry import COMPLETENESS, KINDS, SOURCED, STAGES, STATUSES, STRUCTURES
+from .registry import COMPLETENESS, KINDS, STAGES, STATUSES, STRUCTURES
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 KANA = r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fb\u30fd\u30fe \u3000]+$"
@@ -43,7 +44,9 @@ class MarkdownText(Text):
         source = w.text.split("\n")[at.line : node.end_mark.line + 1]
         value_lines = value.split("\n")
         for line, column, message in problems:
-            w.errors.append(CaseError(Location(w.display, *_find(source, at, value_lines, line, column)), field, message))
+            w.errors.append(
+                CaseError(Location(w.display, *_find(source, at, value_lines, line, column)), field, message)
+            )
         return INVALID
 
 
@@ -68,7 +71,12 @@ def _find(source: list[str], at, value_lines: list[str], line: int, column: int)
 
 
 def slug(max_len: int = 64) -> Text:
-    return Text(max_len=max_len, pattern=SLUG, pattern_message="半角の小文字・数字とハイフンだけで書いてください（例: kawane-shinko）。先頭と末尾にハイフンは使えません。")
+    return Text(
+        max_len=max_len,
+        pattern=SLUG,
+        pattern_message="半角の小文字・数字とハイフンだけで書いてください（例: kawane-shinko）。"
+        "先頭と末尾にハイフンは使えません。",
+    )
 
 
 def _population_rule(values, node, field, w: Walk):
@@ -132,7 +140,16 @@ CASE = Record(
     (
         Field("id", slug(), True, description="URL に使う識別子。半角小文字・数字・ハイフン、64文字まで"),
         Field("name", Plain(max_len=200), True, description="正式名称"),
-        Field("kana", Text(max_len=200, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。"), True, description="読み（ひらがな・カタカナ）。あいうえお順に使う"),
+        Field(
+            "kana",
+            Text(
+                max_len=200,
+                pattern=KANA,
+                pattern_message="読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。",
+            ),
+            True,
+            description="読み（ひらがな・カタカナ）。あいうえお順に使う",
+        ),
         *_keyed(*_IDENTITY),
         Field("municipality", Plain(max_len=100), True, description="市区町村"),
         Field("district", Plain(max_len=100), description="地区名"),
@@ -166,14 +183,28 @@ CASE = Record(
             ),
             description="外部人材の活用",
         ),
-        Field("stages", MapOf(Choice(choices=STAGES), Plain(max_len=1000), 1, STAGES), True, description="研修の段階ごとの学びのポイント"),
-        Field("body", MarkdownText(max_len=20000), description="本文（Markdown）。content/cases/<id>.md に書いてもよい（両方は不可）"),
+        Field(
+            "stages",
+            MapOf(Choice(choices=STAGES), Plain(max_len=1000), 1, STAGES),
+            True,
+            description="研修の段階ごとの学びのポイント",
+        ),
+        Field(
+            "body",
+            MarkdownText(max_len=20000),
+            description="本文（Markdown）。content/cases/<id>.md に書いてもよい（両方は不可）",
+        ),
         Field("sources", ListOf(source_record(True), 1), True, description="出典（1つ以上）"),
-        Field("completeness", Choice(choices=COMPLETENESS), default="部分的", description="情報の完全度: 完全・部分的・要出典"),
+        Field(
+            "completeness",
+            Choice(choices=COMPLETENESS),
+            default="部分的",
+            description="情報の完全度: 完全・部分的・要出典",
+        ),
         Field("verified", Date(), description="事実を最後に確かめた日（YYYY-MM-DD）"),
         Field("status", Choice(choices=STATUSES), default="公開", description="公開 または 下書き"),
     ),
-    factory=Case,
+    factory=Case.from_fields,
     located=True,
     title="地域運営組織の事例レコード",
 )
@@ -193,7 +224,9 @@ TERM = Record(
 VOCABULARY_NAMES = registry.VOCABULARIES
 VOCABULARY_FILE = Record(
     tuple(
-        Field(name, Record((Field("terms", ListOf(TERM, 1), True),), factory=lambda **fields: fields, located=True), True)
+        Field(
+            name, Record((Field("terms", ListOf(TERM, 1), True),), factory=lambda **fields: fields, located=True), True
+        )
         for name in VOCABULARY_NAMES
     )
 )
@@ -207,7 +240,13 @@ GLOSSARY_FILE = Record(
                     (
                         Field("term", Plain(max_len=60), True),
                         Field("slug", slug(), True),
-                        Field("reading", Text(max_len=100, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください。"), True),
+                        Field(
+                            "reading",
+                            Text(
+                                max_len=100, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください。"
+                            ),
+                            True,
+                        ),
                         Field("aka", ListOf(Plain(max_len=60), 0, True)),
                         Field("definition", Plain(max_len=600), True),
                         Field("related", ListOf(Plain(max_len=60), 0, True)),

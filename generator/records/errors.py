@@ -24,7 +24,7 @@ class Location:
         return f"{self.path}:{self.line + 1}:{self.column + 1}"
 
     @classmethod
-    def from_mark(cls, path: str, mark) -> "Location":
+    def from_mark(cls, path: str, mark) -> Location:
         if mark is None:
             return cls(path)
         return cls(path, mark.line, mark.column)

@@ -94,4 +94,3 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         else:
             out.append(p)
     return out
-

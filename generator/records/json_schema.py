@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .definitions import CASE
 from ..model.entities import Vocabulary
+from .definitions import CASE
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 

@@ -49,7 +49,11 @@ def _unique(terms, attr: str, doc, name: str, errors: list[CaseError]) -> None:
         key = getattr(t, attr)
         if key in seen:
             first = seen[key]
-            errors.append(CaseError(t.location, f"{name}[{i}].{attr}", f"「{key}」が重複しています（{first.line + 1} 行目と同じ）。"))
+            errors.append(
+                CaseError(
+                    t.location, f"{name}[{i}].{attr}", f"「{key}」が重複しています（{first.line + 1} 行目と同じ）。"
+                )
+            )
         seen.setdefault(key, t.location)
 
 
@@ -97,7 +101,9 @@ def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: li
     doc = read_document(path, places.root, errors, display)
     if doc.node is None or (isinstance(doc.node, yaml.ScalarNode) and doc.node.tag == "tag:yaml.org,2002:null"):
         if len(errors) == before:
-            errors.append(CaseError(Location(doc.display), "", "ファイルが空です。事例を1件書くか、ファイルを消してください。"))
+            errors.append(
+                CaseError(Location(doc.display), "", "ファイルが空です。事例を1件書くか、ファイルを消してください。")
+            )
         return
     w = Walk(doc.display, errors, vocab, doc.raw)
     one_record = os.path.basename(os.path.dirname(path)) == "cases"
@@ -105,14 +111,27 @@ def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: li
     for record in records:
         size = record.end_mark.index - record.start_mark.index
         if size > MAX_RECORD_CHARS:
-            errors.append(CaseError(w.loc(record), "", f"1件の事例が長すぎます（{size:,} 文字、上限 {MAX_RECORD_CHARS:,} 文字）。長い本文は content/cases/<id>.md に分けてください。"))
+            errors.append(
+                CaseError(
+                    w.loc(record),
+                    "",
+                    f"1件の事例が長すぎます（{size:,} 文字、上限 {MAX_RECORD_CHARS:,} 文字）。"
+                    "長い本文は content/cases/<id>.md に分けてください。",
+                )
+            )
     if len(errors) > before:
         return
     if one_record:
         case = d.CASE.check(doc.node, "", w)
         id_node = _id_node(doc.node)
         if id_node is not None and id_node.value != path.stem:
-            errors.append(CaseError(w.loc(id_node), "id", f"id「{id_node.value}」とファイル名「{path.name}」が合いません。ファイル名は「{id_node.value}.yaml」にしてください。"))
+            errors.append(
+                CaseError(
+                    w.loc(id_node),
+                    "id",
+                    f"id「{id_node.value}」とファイル名「{path.name}」が合いません。ファイル名は「{id_node.value}.yaml」にしてください。",
+                )
+            )
         elif isinstance(case, Case):
             cases.append(case)
     elif isinstance(doc.node, yaml.SequenceNode):
@@ -121,7 +140,11 @@ def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: li
             if isinstance(case, Case):
                 cases.append(case)
     else:
-        errors.append(CaseError(w.loc(doc.node), "", "このファイルには事例のリスト（各事例を「- id: …」で始める）を書いてください。"))
+        errors.append(
+            CaseError(
+                w.loc(doc.node), "", "このファイルには事例のリスト（各事例を「- id: …」で始める）を書いてください。"
+            )
+        )
 
 
 def _id_node(node) -> yaml.ScalarNode | None:
@@ -138,7 +161,13 @@ def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | Non
     first: dict[str, Case] = {}
     for case in cases:
         if case.id in first:
-            errors.append(CaseError(case.location, "id", f"id「{case.id}」は {first[case.id].location} でも使われています。別の id にしてください。"))
+            errors.append(
+                CaseError(
+                    case.location,
+                    "id",
+                    f"id「{case.id}」は {first[case.id].location} でも使われています。別の id にしてください。",
+                )
+            )
         else:
             first[case.id] = case
     places = Places(root)
@@ -156,14 +185,32 @@ def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | Non
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            errors.append(CaseError(Location(loc.path, raw[: exc.start].count(b"\n")), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
+            errors.append(
+                CaseError(
+                    Location(loc.path, raw[: exc.start].count(b"\n")),
+                    "",
+                    "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。",
+                )
+            )
             continue
         for line, column, message in markdown_problems(text.replace("\r\n", "\n").replace("\r", "\n")):
             errors.append(CaseError(Location(loc.path, line, column), "", message))
         if case is None:
-            errors.append(CaseError(loc, "", f"この本文に対応する事例（id: {case_id}）がありません。ファイル名を事例の id にそろえてください。"))
+            errors.append(
+                CaseError(
+                    loc,
+                    "",
+                    f"この本文に対応する事例（id: {case_id}）がありません。ファイル名を事例の id にそろえてください。",
+                )
+            )
         elif case.body:
-            errors.append(CaseError(case.location, "body", f"本文が record の body と {loc.path} の両方にあります。どちらか一方にしてください。"))
+            errors.append(
+                CaseError(
+                    case.location,
+                    "body",
+                    f"本文が record の body と {loc.path} の両方にあります。どちらか一方にしてください。",
+                )
+            )
 
 
 def find_narratives(content_dir: Path | None) -> dict[str, Path]:
@@ -208,9 +255,15 @@ def load_national(path: Path, root: Path | None, errors: list[CaseError]) -> dic
         for i, item in enumerate(raw.get(section) or (), 1):
             src = item.get("source")
             if section != "notes" and src is None:
-                errors.append(CaseError(Location(doc.display), f"{section}[{i}].source", "出典（source）を書いてください。"))
+                errors.append(
+                    CaseError(Location(doc.display), f"{section}[{i}].source", "出典（source）を書いてください。")
+                )
             elif src is not None and src not in sources:
-                errors.append(CaseError(Location(doc.display), f"{section}[{i}].source", f"出典「{src}」が sources にありません。"))
+                errors.append(
+                    CaseError(
+                        Location(doc.display), f"{section}[{i}].source", f"出典「{src}」が sources にありません。"
+                    )
+                )
     return raw
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from html.parser import HTMLParser
 
 HTML_TAG = re.compile(r"<[A-Za-z!/?]")
@@ -34,7 +33,9 @@ def link_problem(url: str, image: bool) -> str | None:
             return f"画像はこのサイトの中のものだけ使えます（外部の画像は読み込みません）: {url}"
         return None
     if m and m.group(1).lower() not in SAFE_SCHEMES:
-        return f"リンク先に「{m.group(1)}:」は使えません。http、https、mailto、またはサイト内のリンクにしてください: {url}"
+        return (
+            f"リンク先に「{m.group(1)}:」は使えません。http、https、mailto、またはサイト内のリンクにしてください: {url}"
+        )
     return None
 
 

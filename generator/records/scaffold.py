@@ -47,7 +47,9 @@ def write_new_case(root: Path, given: dict[str, str], force: bool = False) -> Pa
         raise NewCaseError(errors)
     target = root / "data" / "cases" / f"{given['id']}.yaml"
     if target.exists() and not force:
-        errors.append(CaseError(Location(display), "id", f"{display} はもうあります。別の id にするか --force を付けてください。"))
+        errors.append(
+            CaseError(Location(display), "id", f"{display} はもうあります。別の id にするか --force を付けてください。")
+        )
     if errors:
         raise NewCaseError(errors)
     atomic_write_text(target, text)

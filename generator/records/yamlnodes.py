@@ -150,14 +150,22 @@ def read_document(path: Path, root: Path | None, errors: list[CaseError], displa
     try:
         raw, size = _read_bytes(path)
         if size > MAX_FILE_BYTES:
-            errors.append(CaseError(Location(display), "", f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。"))
+            errors.append(
+                CaseError(
+                    Location(display),
+                    "",
+                    f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）。",
+                )
+            )
             return Document(path, display, None)
     except OSError as exc:
         errors.append(CaseError(Location(display), "", f"ファイルを読めません（{exc.strerror}）。"))
         return Document(path, display, None)
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (the "utf-8-sig" codec is slower than this)
         raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _not_utf8(raw, display, errors):  # UTF-16, which libyaml would read
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _not_utf8(
+        raw, display, errors
+    ):  # UTF-16, which libyaml would read
         return Document(path, display, None)
     # libyaml is given the bytes: it checks the UTF-8 as it reads (decoding first, and having PyYAML
     # encode the text back for libyaml, cost a sixth of composing). compose reports a file that is not UTF-8.
@@ -170,7 +178,9 @@ def _not_utf8(raw: bytes, display: str, errors: list[CaseError]) -> bool:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n")
-        errors.append(CaseError(Location(display, line), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
+        errors.append(
+            CaseError(Location(display, line), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。")
+        )
         return True
     return False
 
@@ -181,7 +191,9 @@ def compose(source: str | bytes, display: str, errors: list[CaseError]) -> yaml.
         return _compose(source, display, errors)
     except UnicodeDecodeError:  # a value libyaml let through that Python's UTF-8 decoder refuses
         if not (isinstance(source, bytes) and _not_utf8(source, display, errors)):
-            errors.append(CaseError(Location(display), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。"))
+            errors.append(
+                CaseError(Location(display), "", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。")
+            )
         return None
 
 
@@ -214,6 +226,12 @@ def _report(exc: yaml.YAMLError, text: str, display: str, errors: list[CaseError
         line = before.count("\n")
         column = len(before) - (before.rfind("\n") + 1)
         code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        errors.append(CaseError(Location(display, line, column), "", f"使えない制御文字（{code}）が含まれています。消してください。"))
+        errors.append(
+            CaseError(
+                Location(display, line, column), "", f"使えない制御文字（{code}）が含まれています。消してください。"
+            )
+        )
     else:
-        errors.append(CaseError(Location(display), "", "YAML として読めません（" + str(exc).replace("\n", " ") + "）。"))
+        errors.append(
+            CaseError(Location(display), "", "YAML として読めません（" + str(exc).replace("\n", " ") + "）。")
+        )

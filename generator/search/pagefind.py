@@ -41,9 +41,16 @@ class SearchIndexError(RuntimeError):
 
 
 def _npm_binary(root: Path) -> str | None:
-    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine().lower(), platform.machine())
-    system = {"linux": "linux", "darwin": "darwin", "windows": "windows", "freebsd": "freebsd"}.get(platform.system().lower(), "")
-    for pattern in (f"node_modules/@pagefind/{system}-{arch}/bin/pagefind_extended*", "node_modules/@pagefind/*/bin/pagefind_extended*"):
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(
+        platform.machine().lower(), platform.machine()
+    )
+    system = {"linux": "linux", "darwin": "darwin", "windows": "windows", "freebsd": "freebsd"}.get(
+        platform.system().lower(), ""
+    )
+    for pattern in (
+        f"node_modules/@pagefind/{system}-{arch}/bin/pagefind_extended*",
+        "node_modules/@pagefind/*/bin/pagefind_extended*",
+    ):
         for candidate in sorted(glob.glob(str(root / pattern))):
             if not candidate.endswith(".sha256") and os.access(candidate, os.X_OK):
                 return candidate
@@ -136,8 +143,12 @@ def deal(pages: list[str], part_pages: int = PART_PAGES) -> list[list[str]]:
     return parts
 
 
-SNAPSHOT = '<!doctype html>\n<html lang="ja"><head><meta charset="utf-8"></head><body><article data-pagefind-body>\n{heading}{content}\n</article></body></html>\n'
-"""What Pagefind reads of a page it gets from ``SiteIndexer.snapshot``: the page's article, as the theme will write it."""
+SNAPSHOT = (
+    '<!doctype html>\n<html lang="ja"><head><meta charset="utf-8"></head><body><article data-pagefind-body>\n'
+    "{heading}{content}\n</article></body></html>\n"
+)
+"""What Pagefind reads of a page it gets from ``SiteIndexer.snapshot``: the page's article, as the theme will
+write it."""
 
 
 class SiteIndexer:
@@ -164,7 +175,14 @@ class SiteIndexer:
     ``pagefind/casebook-parts.json`` lists them.
     """
 
-    def __init__(self, binary: PagefindBinary, site_dir: Path, pages: list[str], part_pages: int = PART_PAGES, threads: int | None = None):
+    def __init__(
+        self,
+        binary: PagefindBinary,
+        site_dir: Path,
+        pages: list[str],
+        part_pages: int = PART_PAGES,
+        threads: int | None = None,
+    ):
         self.binary = binary
         self.threads = threads
         """Threads each Pagefind run may use (``RAYON_NUM_THREADS``); None: as many as it likes. During a
@@ -175,7 +193,9 @@ class SiteIndexer:
         self.part_of = {page: i for i, part in enumerate(self.parts) for page in part}
         self.missing = [set(part) for part in self.parts]
         """Pages of each part not yet in its staging folder."""
-        self.stage = self.site_dir.parent / f".{self.site_dir.name.lstrip('.')}.pagefind-stage-{os.getpid()}"  # same disk, never published
+        self.stage = (
+            self.site_dir.parent / f".{self.site_dir.name.lstrip('.')}.pagefind-stage-{os.getpid()}"
+        )  # same disk, never published
         shutil.rmtree(self.stage, ignore_errors=True)
         for old in self.site_dir.glob("pagefind*"):  # an earlier build into the same folder (--dirty)
             if old.is_dir() and (old.name == "pagefind" or old.name[len("pagefind-") :].isdigit()):
@@ -269,10 +289,14 @@ class SiteIndexer:
         except BaseException:
             self.abort()
             raise
-        if not keep_stage:  # not by the worker thread: a thread doing thousands of file operations waits for the GIL at each
+        if (
+            not keep_stage
+        ):  # not by the worker thread: a thread doing thousands of file operations waits for the GIL at each
             shutil.rmtree(self.stage, ignore_errors=True)
         detail = "; ".join(r for r in self._results if isinstance(r, str) and r)
-        split = f"{len(self.part_of)} ページを {len(self.parts)} つに分けて索引にしました。" if len(self.parts) > 1 else ""
+        split = (
+            f"{len(self.part_of)} ページを {len(self.parts)} つに分けて索引にしました。" if len(self.parts) > 1 else ""
+        )
         return split + (f"（{detail}）" if detail else "")
 
     def abort(self) -> None:
@@ -295,7 +319,9 @@ class SiteIndexer:
                 started = time.perf_counter()
                 log.debug(f"Pagefind: part {part + 1}/{len(self.parts)} ({len(self.parts[part])} pages) started")
                 self._results[part] = self._run(self._folder(part), self.output(part))
-                log.debug(f"Pagefind: part {part + 1}/{len(self.parts)} indexed in {time.perf_counter() - started:.1f} s")
+                log.debug(
+                    f"Pagefind: part {part + 1}/{len(self.parts)} indexed in {time.perf_counter() - started:.1f} s"
+                )
             except Exception as exc:  # noqa: BLE001 - reported by finish, in the build's thread
                 self._results[part] = exc
                 return
@@ -308,9 +334,13 @@ class SiteIndexer:
                 return ""
             try:
                 env = {**os.environ, "RAYON_NUM_THREADS": str(self.threads)} if self.threads else None
-                self._proc = proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                self._proc = proc = subprocess.Popen(
+                    cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+                )
             except OSError as exc:
-                raise SearchIndexError(f"Pagefind（{binary.origin}: {binary.path}）を起動できませんでした: {exc}") from None
+                raise SearchIndexError(
+                    f"Pagefind（{binary.origin}: {binary.path}）を起動できませんでした: {exc}"
+                ) from None
         try:
             stdout, stderr = proc.communicate(timeout=1800)
         except subprocess.TimeoutExpired:

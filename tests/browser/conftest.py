@@ -8,7 +8,6 @@ The site is built with ``site_url`` set to the server's address, as
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,19 +48,31 @@ class Problems:
     outside: list[str] = field(default_factory=list)
 
     def all(self) -> list[str]:
-        return [f"console: {m}" for m in self.console] + [f"failed: {m}" for m in self.failed] + [f"outside: {m}" for m in self.outside]
+        return (
+            [f"console: {m}" for m in self.console]
+            + [f"failed: {m}" for m in self.failed]
+            + [f"outside: {m}" for m in self.outside]
+        )
 
 
 def open_page(browser, base_url: str, width: int = 1280, height: int = 800):
     """A new context and page; returns (context, page, problems)."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP", base_url=base_url, service_workers="block")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="ja-JP", base_url=base_url, service_workers="block"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     problems = Problems()
-    page.on("console", lambda m: problems.console.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: problems.console.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None,
+    )
     page.on("pageerror", lambda e: problems.console.append(f"uncaught: {e}"))
     # ERR_ABORTED: the page itself cancelled the request (a navigation left before the favicon arrived).
-    page.on("requestfailed", lambda r: problems.failed.append(f"{r.url} {r.failure}") if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on(
+        "requestfailed",
+        lambda r: problems.failed.append(f"{r.url} {r.failure}") if "ERR_ABORTED" not in (r.failure or "") else None,
+    )
     page.on("response", lambda r: problems.failed.append(f"{r.url} HTTP {r.status}") if r.status >= 400 else None)
 
     def route(r):

@@ -10,13 +10,20 @@ import contextlib
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..sitebuild import copy_bundled, mkdocs_build
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 MISSING_CHROMIUM = f"{CHROMIUM} が見つかりません。ブラウザのテストには Debian の chromium が必要です。`make test` を実行してください（chromium と fonts-noto-cjk を入れます）。"
 
 
@@ -55,7 +62,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-_QuietHandler.extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json"}
+_QuietHandler.extensions_map = {
+    **http.server.SimpleHTTPRequestHandler.extensions_map,
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+}
 
 
 @contextlib.contextmanager

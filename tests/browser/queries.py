@@ -51,9 +51,24 @@ HAND_WRITTEN: tuple[Query, ...] = (
     _q("compound", "中間支援組織", "/glossary/"),
     # Parts of words: the stem of 見守り, the tail of 小学校区.
     _q("partial", "見守", "/index/activity/mimamori/"),
-    _q("partial", "校区", "/index/scope/shogakkoku/", "/index/scope/kyu-shogakkoku/", "/cases/nabari/", "/cases/unnan-jishu/", "/cases/sayo/", mode=ANY),
+    _q(
+        "partial",
+        "校区",
+        "/index/scope/shogakkoku/",
+        "/index/scope/kyu-shogakkoku/",
+        "/cases/nabari/",
+        "/cases/unnan-jishu/",
+        "/cases/sayo/",
+        mode=ANY,
+    ),
     _q("partial", "買い物", "/index/activity/kaimono-shien/", "/cases/hata/", mode=ANY),
-    _q("partial", "合併", "/index/regional-issue/shichoson-gappei/", "/index/formation-factor/gappei-kaikaku/", mode=ANY),
+    _q(
+        "partial",
+        "合併",
+        "/index/regional-issue/shichoson-gappei/",
+        "/index/formation-factor/gappei-kaikaku/",
+        mode=ANY,
+    ),
     # Katakana.
     _q("katakana", "ワークショップ", "/index/formation-factor/workshop/", "/training/katachizukuru/"),
     _q("katakana", "コミュニティバス", "/cases/kawane/"),
@@ -92,7 +107,16 @@ HAND_WRITTEN: tuple[Query, ...] = (
     _q("name", "東郷地区", "/cases/munakata/"),
     # Hand-written pages.
     _q("page", "研修テキスト", "/training/"),
-    _q("page", "ワークシート", "/training/shiru/", "/training/katachizukuru/", "/training/ugoitemiru/", "/training/jizoku-hatten/", "/training/", mode=ANY),
+    _q(
+        "page",
+        "ワークシート",
+        "/training/shiru/",
+        "/training/katachizukuru/",
+        "/training/ugoitemiru/",
+        "/training/jizoku-hatten/",
+        "/training/",
+        mode=ANY,
+    ),
     _q("page", "協議機能", "/glossary/"),
     _q("page", "全国の状況", "/national/"),
 )

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from playwright.sync_api import expect
@@ -83,8 +83,7 @@ class Known:
         return rule == self.rule and self.match(node)
 
 
-KNOWN = (
-)
+KNOWN = ()
 
 
 @pytest.fixture(scope="module")

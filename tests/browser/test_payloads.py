@@ -81,7 +81,14 @@ def payload_site(tmp_path_factory):
         yield base
 
 
-PAGES = ["cases/payload/", "index/regional-issue/koreika/", "index/stage/shiru/", "training/shiru/", "", "index/matrix/formation-factor/kikikan-shiru/"]
+PAGES = [
+    "cases/payload/",
+    "index/regional-issue/koreika/",
+    "index/stage/shiru/",
+    "training/shiru/",
+    "",
+    "index/matrix/formation-factor/kikikan-shiru/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -118,7 +125,13 @@ def test_payload_text_is_visible_literally(browser, payload_site):
     try:
         page.goto(f"{payload_site}/cases/payload/")
         text = page.locator("article").inner_text()
-        for piece in ("[クリック](javascript:alert(1))", '{: onclick="alert(2)" }', "&lt;script&gt;", "{{ 7*7 }}", "< script>alert(7)"):
+        for piece in (
+            "[クリック](javascript:alert(1))",
+            '{: onclick="alert(2)" }',
+            "&lt;script&gt;",
+            "{{ 7*7 }}",
+            "< script>alert(7)",
+        ):
             assert piece in text, piece
         assert page.locator("article img").count() == 0
     finally:
@@ -136,7 +149,12 @@ def test_search_for_the_payload_runs_nothing(browser, payload_site):
         page.wait_for_selector("#cb-search-dialog .cb-result", timeout=15000)
         page.wait_for_timeout(300)
         assert page.locator("#cb-search-dialog .cb-result script").count() == 0
-        assert page.evaluate("() => [...document.querySelectorAll('#cb-search-dialog *')].some(e => [...e.attributes].some(a => a.name.startsWith('on')))") is False
+        assert (
+            page.evaluate(
+                "() => [...document.querySelectorAll('#cb-search-dialog *')].some(e => [...e.attributes].some(a => a.name.startsWith('on')))"
+            )
+            is False
+        )
         assert dialogs == []
     finally:
         page.close()

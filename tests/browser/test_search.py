@@ -73,9 +73,13 @@ def query_set_misses(page) -> list[str]:
     page.goto("/about/")
     results = top_urls(page, [q.q for q in queries], TOP)
     hit, misses = score(queries, results)
-    print(f"\nhit@{TOP}: {hit:.3f} ({len(queries) - len(misses)}/{len(queries)} queries; {len(HAND_WRITTEN)} hand-written)")
+    print(
+        f"\nhit@{TOP}: {hit:.3f} ({len(queries) - len(misses)}/{len(queries)} queries; {len(HAND_WRITTEN)} hand-written)"
+    )
     for q in misses:
-        print(f"  miss [{q.kind}] {q.q}: expected {'all' if q.mode == 'all' else 'any'} of {list(q.expect)[:4]}, got {results[q.q]['urls']}")
+        print(
+            f"  miss [{q.kind}] {q.q}: expected {'all' if q.mode == 'all' else 'any'} of {list(q.expect)[:4]}, got {results[q.q]['urls']}"
+        )
     return [q.q for q in misses]
 
 
@@ -88,7 +92,9 @@ def test_query_set_hit_at_5(page):
 
 def open_search_page(page):
     page.goto("/search/")
-    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text("言葉を入れるか、絞り込みの項目から選んでください。")
+    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text(
+        "言葉を入れるか、絞り込みの項目から選んでください。"
+    )
     expect(page.locator("[data-cb-filters] details").first).to_be_attached()
 
 
@@ -164,7 +170,9 @@ def test_filters_show_the_matching_cases(browse, book, choices):
         assert expected == singles[0] & singles[1] and len(expected) <= min(map(len, singles))
     for group, value in reversed(choices):  # unticking widens again, back to the prompt
         set_filter(page, group, value, on=False)
-    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text("言葉を入れるか、絞り込みの項目から選んでください。")
+    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text(
+        "言葉を入れるか、絞り込みの項目から選んでください。"
+    )
     expect(page.locator("#cb-search-page .cb-result")).to_have_count(0)
     assert problems.all() == []
 
@@ -190,13 +198,15 @@ def test_sort_by_founding_year(page, book, order):
     set_filter(page, "種類", kind)
     wait_found(page, "#cb-search-page", len(expected))
     page.select_option("[data-cb-sort]", order)
-    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text(re.compile(r"設立年のわからない \d+ 件は後ろ"))
+    expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text(
+        re.compile(r"設立年のわからない \d+ 件は後ろ")
+    )
     wait_found(page, "#cb-search-page", len(expected))
     urls = paths(page, "#cb-search-page .cb-result__title")
     assert set(urls) == expected
     years = [founded[u] for u in urls]
     known = [y for y in years if y is not None]
-    assert years[: len(known)] == sorted(known, reverse=order == "desc"), list(zip(urls, years))
+    assert years[: len(known)] == sorted(known, reverse=order == "desc"), list(zip(urls, years, strict=True))
     assert len(known) >= 2, "the data needs two founding years to test the sort"
     metas = page.locator("#cb-search-page .cb-result__meta").all_inner_texts()
     assert [int(re.search(r"(\d{4})年設立", m).group(1)) for m in metas if "年設立" in m] == years[: len(known)]
@@ -207,14 +217,18 @@ def test_search_page_query_from_hash_and_typing(page):
     expect(page.locator("#cb-search-page [data-cb-search-status]")).to_have_text(FOUND)
     assert "/index/activity/mimamori/" in paths(page, "#cb-search-page .cb-result__title")[:TOP]
     page.fill("#cb-search-page-input", "梼原町")
-    expect(page.locator("#cb-search-page .cb-result__title").first).to_have_attribute("href", re.compile("/cases/yusuhara-matsubara/$"))
+    expect(page.locator("#cb-search-page .cb-result__title").first).to_have_attribute(
+        "href", re.compile("/cases/yusuhara-matsubara/$")
+    )
     assert page.evaluate("decodeURIComponent(location.hash)") == "#q=梼原町"
     # The header dialog's link to this very page changes only the hash: the page follows it.
     header_search(page, "エコミュージアム")
     page.click("[data-cb-search-more]")
     expect(page.locator("#cb-search-dialog")).to_be_hidden()
     expect(page.locator("#cb-search-page-input")).to_have_value("エコミュージアム")
-    expect(page.locator("#cb-search-page .cb-result__title").first).to_have_attribute("href", re.compile("/cases/kawane/$"))
+    expect(page.locator("#cb-search-page .cb-result__title").first).to_have_attribute(
+        "href", re.compile("/cases/kawane/$")
+    )
 
 
 # --- situation finder -------------------------------------------------------------
@@ -315,7 +329,9 @@ def test_header_search_on_every_page_kind(browse):
         page.goto(PAGE_KINDS[kind])
         found = header_search(page, "見守り")
         assert "/index/activity/mimamori/" in found[:TOP], (kind, found)
-        more = page.evaluate("(() => { const u = new URL(document.querySelector('[data-cb-search-more]').href); return u.pathname + decodeURIComponent(u.hash); })()")
+        more = page.evaluate(
+            "(() => { const u = new URL(document.querySelector('[data-cb-search-more]').href); return u.pathname + decodeURIComponent(u.hash); })()"
+        )
         assert more == "/search/#q=見守り", kind
         close_dialog(page)
     assert problems.all() == []
@@ -337,7 +353,10 @@ def test_header_search_after_instant_navigation(browse):
     page.locator("a.md-nav__link:visible", has_text="第1段階").first.click()
     page.wait_for_url("**/training/shiru/")
     expect(page.locator("h1")).to_contain_text("知る")
-    assert page.evaluate("[window.__cbMarker, performance.getEntriesByType('navigation').length]") == ["still here", 1], "no instant navigation"
+    assert page.evaluate("[window.__cbMarker, performance.getEntriesByType('navigation').length]") == [
+        "still here",
+        1,
+    ], "no instant navigation"
     found = header_search(page, "エコミュージアム")
     assert found[:1] == ["/cases/kawane/"], found
     assert page.evaluate("new URL(document.querySelector('[data-cb-search-more]').href).pathname") == "/search/"
@@ -356,6 +375,9 @@ def test_header_search_after_instant_navigation(browse):
     assert problems.all() == []
 
 
-@pytest.mark.xfail(strict=True, reason="mkdocs.yml sets no site_url: MkDocs then writes an empty sitemap.xml, and Material's navigation.instant only intercepts links listed there, so every click is a full page load (the browser tests build with site_url set, as `mkdocs serve` does)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="mkdocs.yml sets no site_url: MkDocs then writes an empty sitemap.xml, and Material's navigation.instant only intercepts links listed there, so every click is a full page load (the browser tests build with site_url set, as `mkdocs serve` does)",
+)
 def test_configured_site_url_enables_instant_navigation():
     assert re.search(r"^site_url:\s*\S", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.M)

@@ -18,7 +18,8 @@ from generator.search.pagefind import part_sizes
 from .conftest import open_page
 from .harness import build_bundled_site, serve, top_urls
 from .queries import TOP
-from .test_search import book, expect_record_counts_on_filters, query_set_misses  # noqa: F401 - book is a fixture
+from .test_search import book as book  # noqa: F401 - a fixture
+from .test_search import expect_record_counts_on_filters, query_set_misses
 
 PART_PAGES = 40
 
@@ -47,9 +48,14 @@ def test_parts_on_disk(parts_site):
     for part in manifest["parts"]:
         folder = site / part
         assert (folder / "pagefind-entry.json").is_file()
-        assert not list(folder.glob("pagefind*.js")) and not list(folder.glob("wasm.*")), "a merged part needs no code of its own"
+        assert not list(folder.glob("pagefind*.js")) and not list(folder.glob("wasm.*")), (
+            "a merged part needs no code of its own"
+        )
     assert not list(site.parent.glob(".*pagefind-stage*")), "the staging folder was left behind"
-    entries = [json.loads((site / p / "pagefind-entry.json").read_text(encoding="utf-8")) for p in ["pagefind/", *manifest["parts"]]]
+    entries = [
+        json.loads((site / p / "pagefind-entry.json").read_text(encoding="utf-8"))
+        for p in ["pagefind/", *manifest["parts"]]
+    ]
     sizes = [sum(lang["page_count"] for lang in e["languages"].values()) for e in entries]
     assert sizes == part_sizes(sum(sizes), PART_PAGES), "small parts first, then even ones (search.part_sizes)"
 

@@ -27,7 +27,13 @@ ENGINES = {
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pagefind_env()}
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(root), *args], capture_output=True, text=True, env=env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
 
@@ -52,7 +58,9 @@ def engine_site(request, tmp_path_factory) -> tuple[str, Path, Path]:
     config = yaml.safe_load((export / "mkdocs.yml").read_text(encoding="utf-8").split("markdown_extensions:")[0])
     assert "casebook" not in str(config.get("plugins")), "the exported config must build without the plugin"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([*ENGINES[engine], "-f", str(export / "mkdocs.yml")], capture_output=True, text=True, env=env, timeout=900)
+    proc = subprocess.run(
+        [*ENGINES[engine], "-f", str(export / "mkdocs.yml")], capture_output=True, text=True, env=env, timeout=900
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = export / "site"
     _cli(project, "postprocess", str(site))
@@ -79,7 +87,7 @@ def test_case_pages_get_glossary_links_and_safe_external_links(plugin_site, engi
         assert all(t.startswith("../../glossary/#") for t in terms)
         external = re.findall(r'<a [^>]*href="https?://[^"]*"[^>]*>', article(html))
         assert external and all('rel="noopener noreferrer"' in a for a in external)
-        assert "casebook:content" not in html and 'data-pagefind-body' in html
+        assert "casebook:content" not in html and "data-pagefind-body" in html
 
 
 def test_postprocess_sanitizes_what_markdown_rendered(engine_site, tmp_path):
@@ -92,7 +100,11 @@ def test_postprocess_sanitizes_what_markdown_rendered(engine_site, tmp_path):
     # Undo the processing of one page: restore its markers around hostile content.
     start = html.index('<div class="cb-content"')
     end = html.index("</article>", start)
-    html = html[:start] + '<!-- casebook:content about.md -->\n<p>x<img src="x" onerror="alert(1)"></p>\n<!-- /casebook:content -->' + html[end:]
+    html = (
+        html[:start]
+        + '<!-- casebook:content about.md -->\n<p>x<img src="x" onerror="alert(1)"></p>\n<!-- /casebook:content -->'
+        + html[end:]
+    )
     page.write_text(html, encoding="utf-8")
     _cli(project, "postprocess", "--no-search", str(copy))
     out = page.read_text(encoding="utf-8")
@@ -124,6 +136,10 @@ def test_export_refuses_a_folder_it_did_not_write(tmp_path):
     target = tmp_path / "mine"
     target.mkdir()
     (target / "notes.txt").write_text("大事なメモ", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(REPO), "export-docs", str(target)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "--root", str(REPO), "export-docs", str(target)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and "空のフォルダではありません" in proc.stdout
     assert (target / "notes.txt").read_text(encoding="utf-8") == "大事なメモ"

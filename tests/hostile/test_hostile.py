@@ -20,12 +20,11 @@ import markdown
 import pytest
 import yaml
 
-from generator.records.errors import DataError
-from generator.records.yamlnodes import MAX_FILE_BYTES, MAX_RECORD_CHARS
 from generator.model.entities import Source
 from generator.pages.text import md_text, sources_text
+from generator.records.errors import DataError
 from generator.records.load import load_dataset
-
+from generator.records.yamlnodes import MAX_FILE_BYTES, MAX_RECORD_CHARS
 from tests.conftest import REPO_ROOT, VALID
 
 HERE = Path(__file__).parent
@@ -70,7 +69,9 @@ def validate(root: Path):
 
 
 def located(errors) -> list[str]:
-    return [f"{e.location.line + 1}:{e.location.column + 1} [{e.location.path}] {e.field!r}: {e.message}" for e in errors]
+    return [
+        f"{e.location.line + 1}:{e.location.column + 1} [{e.location.path}] {e.field!r}: {e.message}" for e in errors
+    ]
 
 
 def _cases():
@@ -129,7 +130,10 @@ def test_hostile_file(name, tmp_path, monkeypatch):
         and (e.location.line + 1, e.location.column + 1, e.field) == want
         and exp["message_contains"] in e.message
     ]
-    assert hits, f"expected {want[0]}:{want[1]} {want[2]!r} “{exp['message_contains']}” in {target}; got:\n" + "\n".join(located(errors))
+    assert hits, (
+        f"expected {want[0]}:{want[1]} {want[2]!r} “{exp['message_contains']}” in {target}; got:\n"
+        + "\n".join(located(errors))
+    )
 
 
 # --- inputs made at test time ------------------------------------------------------------------------
@@ -212,13 +216,25 @@ def render(text: str) -> str:
 @pytest.mark.parametrize(
     "payload, escaped, rendered",
     [
-        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
-        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;", "<p>&lt;img src=x onerror=alert(1)&gt;</p>"),
+        (
+            "<script>alert(1)</script>",
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+        ),
+        (
+            "<img src=x onerror=alert(1)>",
+            "&lt;img src=x onerror=alert(1)&gt;",
+            "<p>&lt;img src=x onerror=alert(1)&gt;</p>",
+        ),
         ("[x](javascript:alert(1))", r"\[x\](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
         ('{: onclick="alert(1)" }', r'\{: onclick="alert(1)" \}', '<p>{: onclick="alert(1)" }</p>'),
         ('概要{: onclick="x"}', r'概要\{: onclick="x"\}', '<p>概要{: onclick="x"}</p>'),
         ("# 見出し\n{: #x }", r"\# 見出し \{: \#x \}", "<p># 見出し {: #x }</p>"),
-        ("![x](https://evil.example/a.png)", r"\!\[x\](https://evil.example/a.png)", "<p>![x](https://evil.example/a.png)</p>"),
+        (
+            "![x](https://evil.example/a.png)",
+            r"\!\[x\](https://evil.example/a.png)",
+            "<p>![x](https://evil.example/a.png)</p>",
+        ),
         ("<https://evil.example>", "&lt;https://evil.example&gt;", "<p>&lt;https://evil.example&gt;</p>"),
         ("&lt;script&gt;", "&amp;lt;script&amp;gt;", "<p>&amp;lt;script&amp;gt;</p>"),
         ("{{ 7*7 }}", r"\{\{ 7\*7 \}\}", "<p>{{ 7*7 }}</p>"),
@@ -239,7 +255,12 @@ def test_md_text_carriage_return_stays_inline():
 
 
 @pytest.mark.parametrize(
-    "url", ["https://a.example/)[x](javascript:alert(1)", "https://a.example/){:onclick=alert(1)}(", "https://a.example/)![i](https://evil.example/a.png"]
+    "url",
+    [
+        "https://a.example/)[x](javascript:alert(1)",
+        "https://a.example/){:onclick=alert(1)}(",
+        "https://a.example/)![i](https://evil.example/a.png",
+    ],
 )
 def test_source_url_cannot_break_out_of_its_link(url):
     out = render("1. " + sources_text([Source(title="出典", url=url)]))
@@ -249,7 +270,12 @@ def test_source_url_cannot_break_out_of_its_link(url):
 
 
 def test_escaped_output_has_no_markup_from_the_payload():
-    for payload in ("<script>alert(1)</script>", "[x](javascript:alert(1))", '{: onclick="alert(1)" }', "![x](https://evil.example/a.png)"):
+    for payload in (
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        '{: onclick="alert(1)" }',
+        "![x](https://evil.example/a.png)",
+    ):
         out = render(md_text(payload))
         assert re.fullmatch(r"<p>[^<>]*</p>", out), out
         assert html.unescape(out[3:-4]) == payload
