@@ -71,7 +71,7 @@ def cold() -> None:
 
 
 def cpu_seconds() -> float:
-    """User and system CPU time of this process and of its children that have ended (forked workers)."""
+    """User and system CPU time of this process and of its children that have ended (Pagefind, builds)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 

@@ -1,4 +1,4 @@
-"""How the pages are split into Pagefind runs (generator/search.py: part_sizes, deal)."""
+"""How the pages are split into Pagefind runs (generator/search/pagefind.py: part_sizes, deal)."""
 
 from __future__ import annotations
 

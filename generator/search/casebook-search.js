@@ -27,7 +27,7 @@
       pagefindPromise = import(new URL("pagefind/pagefind.js", SITE).href).then(function (pf) {
         return pf.options(options).then(function () {
           pf.init();
-          // A large site is indexed in parts (generator/search.py); the others merge into this one.
+          // A large site is indexed in parts (generator/search/pagefind.py); the others merge into this one.
           return fetch(new URL("pagefind/casebook-parts.json", SITE).href)
             .then(function (r) { return r.ok ? r.json() : { parts: [] }; })
             .catch(function () { return { parts: [] }; })

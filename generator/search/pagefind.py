@@ -1,4 +1,4 @@
-"""Stage 5, search index: Pagefind over the built site.
+"""The search index: Pagefind over the built site, in parts.
 
 The build is chosen by measurement (bench/search_quality.py): npm's
 ``pagefind`` 1.6.0 ships the extended binary that segments Japanese with
@@ -95,18 +95,14 @@ _BUNDLE_ONLY = ("pagefind*.js", "pagefind*.css", "wasm.*")
 def part_sizes(count: int, part_pages: int = PART_PAGES) -> list[int]:
     """How many of ``count`` pages each Pagefind run indexes: a ramp, then equal parts of at most ``part_pages``.
 
-    A run starts when every page of its part has been converted, so equal
-    parts kept the second core idle until a third of the site was (9 s into a
-    5,000-case build), and left the last third's run alone after MkDocs ended:
-    11.8 core-seconds idle in a 40 s build. Pagefind indexes a page about 1.6
-    times slower than MkDocs converts one, so the parts grow from a quarter of
-    ``part_pages`` by ``GROWTH``: the first starts early and each next one is
-    complete by the time the one before is indexed. The rest is split evenly.
-    At 5,163 pages: 500, 800, 1,280, 1,292, 1,291 (4 core-seconds idle; the
-    last run ended with MkDocs instead of 5 s after it, until MkDocs' own
-    share got faster: now the last run goes on about 6 s after MkDocs). A site of at most
-    ``part_pages`` pages is one part. The cost: the browser merges five
-    indexes instead of three.
+    A run starts when every page of its part has been converted, so with
+    equal parts the second core would wait for a third of the site before
+    indexing anything. The parts grow from a quarter of ``part_pages`` by
+    ``GROWTH`` (Pagefind indexes a page more slowly than MkDocs converts one):
+    the first starts early, and each next one is complete by the time the one
+    before is indexed. The rest is split evenly. A site of at most
+    ``part_pages`` pages is one part. The cost: the browser merges more
+    indexes (docs/PERFORMANCE.md has the figures).
     """
     part_pages = max(1, part_pages)
     if count <= part_pages:
@@ -127,8 +123,8 @@ def deal(pages: list[str], part_pages: int = PART_PAGES) -> list[list[str]]:
 
     Dealt in turn, not cut in runs: each part then has the same mix of case,
     index and hand-written pages, so the word statistics Pagefind ranks by are
-    alike in every part and merged scores compare (runs cut by page kind lost 7
-    of the 123 queries of tests/browser/queries.py their top-5 place). Parts
+    alike in every part and merged scores compare (runs cut by page kind lose
+    queries of tests/browser/queries.py their top-5 place). Parts
     of different sizes are dealt in proportion: each page goes to the part
     furthest behind its share so far.
     """

@@ -36,7 +36,7 @@ def build_bundled_site(target: Path, site_url: str | None = None, search_part_pa
     the site is served from): Material's instant navigation only follows links
     listed in sitemap.xml, which MkDocs fills only when site_url is set.
     ``search_part_pages``, when given, splits the search index into parts of
-    that many pages, as a site of thousands of cases is (generator/search.py).
+    that many pages, as a site of thousands of cases is (generator/search/pagefind.py).
     """
     project = copy_bundled(target)
     config = project / "mkdocs.yml"

@@ -1,4 +1,4 @@
-"""Search over an index built in parts, as a site of thousands of cases is (generator/search.py).
+"""Search over an index built in parts, as a site of thousands of cases is (generator/search/pagefind.py).
 
 The bundled site is built with ``search_part_pages: 40`` (six parts, the first of ten pages) and
 served on its own; the browser loads the primary index and merges the others
