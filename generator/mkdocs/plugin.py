@@ -100,8 +100,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.is_dirty = False
         self.memo: dict = {}
         """Rendered Markdown by its inputs, kept across ``serve --dirty`` rebuilds (``PageRenderer.memo``)."""
+        self.kept: dict[str, tuple] = {}
+        """``serve --dirty``: docs path → (the renderer's Markdown, what ``defer_html`` made of it) at the last build."""
         self.written: dict[str, int] = {}
-        """Docs path → hash of the Markdown its HTML was last built from (``serve --dirty``)."""
+        """``serve --dirty``: hand-written page → hash of the Markdown its markers gave at the last build."""
         self.indexed = False
         """The search index was built once (``serve --dirty`` does not rebuild it)."""
         self.bytecode = MemoryBytecodeCache()
@@ -219,22 +221,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
         return heading_id
 
-    def _add(self, files: Files, config, path: str, markdown: str) -> None:
+    def _add(self, files: Files, config, path: str, source: str) -> None:
         _drop(files, path)
-        safe = self.plain_text_safe
-        markdown, blocks, headings = defer_html(
-            markdown, self.token, heading_id=self._heading_ids(config) if safe else None, paragraphs=safe
-        )
+        kept = self.kept.get(path) if self.incremental else None
+        if kept is not None and kept[0] is source:  # serve --dirty: the renderer's memo gave the same Markdown
+            markdown, blocks, headings = kept[1]
+            unchanged = True
+        else:
+            safe = self.plain_text_safe
+            heading_id = self._heading_ids(config) if safe else None
+            markdown, blocks, headings = defer_html(source, self.token, heading_id=heading_id, paragraphs=safe)
+            unchanged = kept is not None and kept[1] == (markdown, blocks, headings)
+            if self.incremental:
+                self.kept[path] = (source, (markdown, blocks, headings))
         if blocks:
             self.deferred[path] = blocks
         if headings:
             self.headings[path] = headings
         file = File.generated(config, path, content=markdown)
-        if self.incremental:  # a page whose Markdown is what its HTML was built from is not built again
-            digest = hash((markdown, tuple(blocks)))
-            if self.written.get(path) == digest:
-                file.is_modified = lambda: not os.path.isfile(file.abs_dest_path)  # type: ignore[method-assign]
-            self.written[path] = digest
+        if unchanged:  # a page whose Markdown is what its HTML was built from is not built again
+            file.is_modified = lambda: not os.path.isfile(file.abs_dest_path)  # type: ignore[method-assign]
         files.append(file)
 
     def _mark_changed_markers(self, files: Files, narratives: set[str]) -> None:
