@@ -101,7 +101,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.memo: dict = {}
         """Rendered Markdown by its inputs, kept across ``serve --dirty`` rebuilds (``PageRenderer.memo``)."""
         self.kept: dict[str, tuple] = {}
-        """``serve --dirty``: docs path → (the renderer's Markdown, what ``defer_html`` made of it) at the last build."""
+        """``serve --dirty``: docs path → (the renderer's Markdown, what ``defer_html`` made of it), last build."""
         self.written: dict[str, int] = {}
         """``serve --dirty``: hand-written page → hash of the Markdown its markers gave at the last build."""
         self.indexed = False

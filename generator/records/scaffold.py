@@ -5,13 +5,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..pages.templating import environment
+import jinja2
+
 from ..postprocess.atomic import atomic_write_text
 from .definitions import CASE
 from .errors import CaseError, DataError, Location
 from .fields import Walk
 from .load import load_vocabulary
 from .yamlnodes import compose
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_TEMPLATES.filters["yq"] = lambda value: json.dumps(value, ensure_ascii=False)
+"""The record template of ``casebook new`` (a YAML file, not a page)."""
 
 
 class NewCaseError(DataError):
@@ -32,9 +43,7 @@ def write_new_case(root: Path, given: dict[str, str], force: bool = False) -> Pa
     vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
     if errors:
         raise NewCaseError(errors)
-    env = environment()
-    env.filters["yq"] = _yaml_quote
-    text = env.get_template("new_case.yaml.j2").render(vocab=vocab, **given)
+    text = _TEMPLATES.get_template("new_case.yaml.j2").render(vocab=vocab, **given)
     node = compose(text, display, errors)
     w = Walk(display, errors, vocab)
     if node is not None:
