@@ -21,16 +21,12 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_TEMPLATES.filters["yq"] = lambda value: json.dumps(value, ensure_ascii=False)
+_TEMPLATES.filters["yq"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML double-quoted string
 """The record template of ``casebook new`` (a YAML file, not a page)."""
 
 
 class NewCaseError(DataError):
     pass
-
-
-def _yaml_quote(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 def write_new_case(root: Path, given: dict[str, str], force: bool = False) -> Path:
