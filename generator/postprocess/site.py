@@ -80,6 +80,31 @@ def site_pages(site_dir: Path) -> list[str]:
     return out
 
 
+def process_page(text: str, dest: str, settings: Settings, articles: ArticleProcessor) -> tuple[str, str]:
+    """(the page's docs path, the page processed) for one built page at site path ``dest``.
+
+    Exported pages name their path in their content marker; what lies between the markers is processed
+    as the plugin processes a page's content, and marked as Pagefind's body when the page is searched.
+    A page without markers (another engine's own page) only gets its article marked for Pagefind.
+    """
+    done = _DONE.search(text)
+    if done:  # processed by an earlier run
+        return done.group(1), text
+    start = _START.search(text)
+    end = text.find(CONTENT_END, start.end()) if start else -1
+    src = start.group(1) if start else source_candidates(dest)[0]
+    searched = settings.searchable(src) and dest != "404.html"
+    if start and end > 0:
+        url = "" if dest == "index.html" else dest.removesuffix("index.html")
+        content = articles.link_glossary(articles.clean(text[start.end() : end], src), src, url)
+        body = " data-pagefind-body" if searched else ""
+        opening = f'<div class="cb-content" data-casebook-src="{html_lib.escape(src)}"{body}>'
+        return src, f"{text[: start.start()]}{opening}{content}</div>{text[end + len(CONTENT_END) :]}"
+    if searched:
+        return src, _ARTICLE.sub(r"\1 data-pagefind-body>", text, count=1)
+    return src, text
+
+
 def postprocess_site(
     site_dir: Path,
     settings: Settings,
@@ -99,28 +124,11 @@ def postprocess_site(
     for dest in site_pages(site_dir):
         path = site_dir / dest
         text = path.read_text(encoding="utf-8")
-        start = _START.search(text)
-        end = text.find(CONTENT_END, start.end()) if start else -1
-        src = start.group(1) if start else source_candidates(dest)[0]
-        is_searchable = settings.searchable(src) and dest != "404.html"
-        done = _DONE.search(text)
-        if done:  # processed by an earlier run
-            if settings.searchable(done.group(1)) and dest != "404.html":
-                searchable.append(dest)
-            continue
-        url = "" if dest == "index.html" else (dest[: -len("index.html")] if dest.endswith("/index.html") else dest)
-        if start and end > 0:
-            content = articles.link_glossary(articles.clean(text[start.end() : end], src), src, url)
-            body = " data-pagefind-body" if is_searchable else ""
-            opening = f'<div class="cb-content" data-casebook-src="{html_lib.escape(src)}"{body}>'
-            text = f"{text[: start.start()]}{opening}{content}</div>{text[end + len(CONTENT_END) :]}"
-        elif is_searchable:
-            text = _ARTICLE.sub(r"\1 data-pagefind-body>", text, count=1)
-        else:
-            continue
-        atomic_write_text(path, text)
-        processed += 1
-        if is_searchable:
+        src, new = process_page(text, dest, settings, articles)
+        if new != text:
+            atomic_write_text(path, new)
+            processed += 1
+        if settings.searchable(src) and dest != "404.html":
             searchable.append(dest)
     copy_assets(site_dir)
     summary = ""
