@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import markdown
+import markdown.extensions.toc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.extensions.toc import slugify, unique
@@ -137,3 +138,19 @@ def test_without_heading_ids_only_blocks_leave_and_neighbours_merge():
     rest, blocks, taken = defer_html(text, "TOK")
     assert rest.count("TOKx") == 2 and "## 見出し" in rest and taken == []
     assert restore_html(markdown.markdown(rest), blocks, "TOK").count("<li>a</li>") == 3
+
+
+def test_plain_text_stays_markdown_with_an_extension_that_reads_it():
+    """abbr and magiclink change plain text (abbreviations, bare URLs): with either configured, nothing plain
+    is written outside Markdown."""
+    from types import SimpleNamespace
+
+    from generator.mkdocs.plugin import CasebookPlugin
+
+    def safe(*extensions):
+        return CasebookPlugin._plain_text_safe(SimpleNamespace(markdown_extensions=list(extensions)))
+
+    assert safe("toc", "tables", "fenced_code", "admonition", "attr_list")
+    assert safe("markdown.extensions.toc", markdown.extensions.toc.TocExtension())
+    assert not safe("toc", "abbr")
+    assert not safe("toc", "pymdownx.magiclink")

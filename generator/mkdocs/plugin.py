@@ -49,19 +49,10 @@ from ..search.pagefind import SearchIndexError, SiteIndexer, find_binary
 from .theme import THEME, THEME_CACHE, MemoryBytecodeCache, NavCache, TocCache, default_nav
 
 log = get_plugin_logger("casebook")
-PLAIN_TEXT_SAFE = {
-    "abbr": False,
-    "admonition": True,
-    "attr_list": True,
-    "def_list": True,
-    "fenced_code": True,
-    "footnotes": True,
-    "md_in_html": True,
-    "meta": True,
-    "sane_lists": True,
-    "tables": True,
-    "toc": True,
-}
+PLAIN_TEXT_SAFE = frozenset(
+    ("admonition", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "meta", "sane_lists")
+    + ("tables", "toc")
+)
 """Markdown's extensions that write plain text (no character they read) as it is: with only these configured,
 plain headings and paragraphs of generated pages can be written without Markdown (``pages.deferred``)."""
 ARTICLE = '<article class="md-content__inner md-typeset">'
@@ -204,7 +195,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _plain_text_safe(config) -> bool:
         for ext in config.markdown_extensions:
             name = ext if isinstance(ext, str) else type(ext).__module__
-            if not PLAIN_TEXT_SAFE.get(name.removeprefix("markdown.extensions."), False):
+            if name.removeprefix("markdown.extensions.") not in PLAIN_TEXT_SAFE:
                 return False
         return True
 
