@@ -174,7 +174,8 @@ def page_toc(html_text: str, names: dict[str, str]) -> tuple[str, list[dict]]:
     written by an attribute list) stay as Markdown left them."""
     flat: list[dict] = []
     seen: set[str] = set()
-    ours_seen: set[str] = set()
+    claimed: set[str] = set()
+    """Ids that Markdown did not give: ours, and those this function gave (Markdown's later ids may clash)."""
 
     def visit(m: re.Match) -> str:
         level, anchor, attrs, inner = int(m.group(1)), m.group(2), m.group(3), m.group(4)
@@ -183,13 +184,14 @@ def page_toc(html_text: str, names: dict[str, str]) -> tuple[str, list[dict]]:
         name = (
             html_lib.escape(html_lib.unescape(_TAGS.sub("", inner)), quote=False) if ours else names.get(anchor, inner)
         )
-        if anchor in seen and (ours or anchor in ours_seen):
+        if anchor in seen and (ours or anchor in claimed):
             new = unique(anchor, seen)
             whole = whole.replace(f'id="{anchor}"', f'id="{new}"', 1)
             anchor = new
+            claimed.add(anchor)
         seen.add(anchor)
         if ours:
-            ours_seen.add(anchor)
+            claimed.add(anchor)
         flat.append({"level": level, "id": anchor, "name": name, "html": inner, "data-toc-label": ""})
         return whole
 
