@@ -1059,6 +1059,22 @@ def test_a_named_pipe_is_refused_without_opening_it(project, valid, where):
     assert f"{where}:1:1: {NOT_REGULAR}" in run.stderr, run.stderr
 
 
+def test_a_named_pipe_narrative_is_refused(project, valid):
+    import os
+    import subprocess
+    import sys
+
+    root = project({"x.yaml": valid})
+    (root / "content" / "cases").mkdir()
+    os.mkfifo(root / "content" / "cases" / "x.md")
+    code = (
+        "from generator.records.load import load_dataset as l; import sys, pathlib; r = pathlib.Path(sys.argv[1]);"
+        "l(r, content_dir=r / 'content')"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=60)
+    assert f"content/cases/x.md:1:1: {NOT_REGULAR}" in run.stderr, run.stderr
+
+
 NATIONAL = """\
 sources:
   s1:

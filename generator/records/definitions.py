@@ -16,6 +16,7 @@ from . import registry
 from .compound import Field, ListOf, MapOf, Record
 from .errors import CaseError, Location
 from .fields import INVALID, Choice, Date, Int, Text, Url, Vocab, Walk, this_year
+from .narratives import structure_problems
 from .policy import markdown_problems
 from .registry import COMPLETENESS, KINDS, STAGES, STATUSES, STRUCTURES
 
@@ -35,10 +36,11 @@ class Plain(Text):
 
 
 class MarkdownText(Text):
-    """A narrative in Markdown, checked against the content policy in ``safety``."""
+    """A narrative in Markdown, checked against the content policy (``policy``) and, as narrative files are,
+    for headings (no h1, no skipped level: it is placed under an h2)."""
 
     def accept(self, value, node, field, w):
-        problems = markdown_problems(value)
+        problems = markdown_problems(value) + structure_problems(value)
         if not problems:
             return value
         at = node.start_mark

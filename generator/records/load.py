@@ -20,6 +20,7 @@ from .cache import ValidationCache, content_key
 from .errors import CaseError, DataError, Location
 from .fields import INVALID, Walk
 from .files import Places, case_files, display_path, stray_files
+from .narratives import case_link_problems, read_narrative, structure_problems, text_problems
 from .policy import markdown_problems
 from .yamlnodes import MAX_RECORD_CHARS, read_document
 
@@ -185,6 +186,7 @@ def check_cases(
             )
         else:
             first[case.id] = case
+    published = {case.id: case.published for case in cases}
     places = Places(root)
     for case_id, path in sorted(narratives.items()):
         case = first.get(case_id)
@@ -192,23 +194,13 @@ def check_cases(
         if not places.inside(path):
             errors.append(CaseError(loc, "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
             continue
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            errors.append(CaseError(loc, "", f"ファイルを読めません（{exc.strerror}）。"))
+        text = read_narrative(path, loc.path, errors)
+        if text is None:
             continue
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            errors.append(
-                CaseError(
-                    Location(loc.path, raw[: exc.start].count(b"\n")),
-                    "",
-                    "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。",
-                )
-            )
-            continue
-        for line, column, message in markdown_problems(text.replace("\r\n", "\n").replace("\r", "\n")):
+        problems = text_problems(text) + structure_problems(text) + markdown_problems(text)
+        if case is not None and case.published:
+            problems += case_link_problems(text, published, complete)
+        for line, column, message in sorted(problems):
             errors.append(CaseError(Location(loc.path, line, column), "", message))
         if case is None:
             errors.append(
