@@ -34,7 +34,7 @@ _KIND = {
 }
 
 
-_DECIMAL = re.compile(r"^-?(0|[1-9][0-9]*)$")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)")
 """The only integer syntax accepted: YAML 1.1 also reads 0270 as octal, 2:05 as base 60, 1_000 and 0x1F."""
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
@@ -173,8 +173,9 @@ class Text(FieldType):
         value = node.value.strip()
         if not value:
             return None
-        if _INVISIBLE.search(value):
-            return w.invisible(node, field, _INVISIBLE.search(value).group())
+        hidden = _INVISIBLE.search(value)
+        if hidden:
+            return w.invisible(node, field, hidden.group())
         if self.normalize:
             value = unicodedata.normalize(self.normalize, value)
         if self.max_len is not None and len(value) > self.max_len:
@@ -346,7 +347,7 @@ class Int(FieldType):
             return None
         if node.tag != INT:
             return w.error(node, field, f"整数で書いてください（例: 2010）。いまの値: {node.value}")
-        if not _DECIMAL.match(node.value):
+        if not _DECIMAL.fullmatch(node.value):
             return w.error(
                 node,
                 field,
