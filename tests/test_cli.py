@@ -55,7 +55,7 @@ def test_validate_reports_located_errors(cli, project, bad):
     result = cli(project({"x.yaml": bad}), "validate")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "data/cases/x.yaml:3:7: kana: 読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。",
+        "data/cases/x.yaml:3:7: kana: 読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。使えない文字「川」（U+5DDD）があります。",
         "data/cases/x.yaml:17:1: activites: 項目「activites」はありません。「activities」の書き間違いではありませんか。",
         "2 件の問題が見つかりました。",
     ]
@@ -65,7 +65,7 @@ def test_validate_github_format(cli, project, bad):
     result = cli(project({"x.yaml": bad}), "validate", "--format", "github")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "::error file=data/cases/x.yaml,line=3,col=7::kana: 読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。",
+        "::error file=data/cases/x.yaml,line=3,col=7::kana: 読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。使えない文字「川」（U+5DDD）があります。",
         "::error file=data/cases/x.yaml,line=17,col=1::activites: 項目「activites」はありません。「activities」の書き間違いではありませんか。",
     ]
     assert result.stderr == "2 件の問題が見つかりました。\n"

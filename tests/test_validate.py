@@ -126,10 +126,16 @@ def test_required_field_in_list_file_is_located_at_that_record(check, valid):
     assert sorted(e.field for e in errors if e.location.line == 2) == sorted(set(REQUIRED + SOURCED) - {"id", "name"})
 
 
-def test_empty_value_counts_as_missing(check, valid):
-    err = only(check(sub(valid, "name: テスト協議会", 'name: ""')))
-    assert (err.location.line, err.field) == (0, "name")
-    assert "必須の項目「name」" in err.message
+@pytest.mark.parametrize("empty", ['""', "''", "", "   ''"])
+def test_empty_required_value_is_reported_at_its_own_line(check, valid, empty):
+    err = only(check(sub(valid, "name: テスト協議会", f"name: {empty}")))
+    assert err.location.line + 1 == 2 and err.field == "name"
+    assert err.message == "必須の項目「name」（正式名称）が空です。値を書いてください。"
+
+
+def test_missing_required_value_is_reported_at_the_record(check, valid):
+    err = only(check(sub(valid, "name: テスト協議会\n", "")))
+    assert str(err) == f"{X}:1:1: name: 必須の項目「name」（正式名称）がありません。"
 
 
 # --- 2. id ---------------------------------------------------------------------------------
@@ -186,11 +192,35 @@ def test_kana_accepts_kana(check, valid, kana):
     assert check(sub(valid, "kana: てすと", f"kana: {kana}")) == []
 
 
-@pytest.mark.parametrize("kana", ["川根", "かわね振興", "kawane", "ｶﾜﾈ"])
-def test_kana_rejects_other_scripts(check, valid, kana):
+@pytest.mark.parametrize(
+    "kana, bad", [("川根", "川」（U+5DDD"), ("かわね振興", "振」（U+632F"), ("kawane", "k」（U+006B")]
+)
+def test_kana_rejects_other_scripts(check, valid, kana, bad):
     err = only(check(sub(valid, "kana: てすと", f"kana: {kana}")))
     assert (err.location.line + 1, err.location.column + 1, err.field) == (3, 7, "kana")
-    assert "ひらがなかカタカナ" in err.message
+    assert err.message == (
+        f"読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。使えない文字「{bad}）があります。"
+    )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "\uff76\uff9c\uff88",  # half-width ｶﾜﾈ
+        "\u30ab\u30ef\u30cd",  # full-width カワネ
+        "\u304b\u308f\u306d",  # かわね
+    ],
+)
+def test_kana_half_width_is_read_as_full_width(project, valid, written):
+    root = project({"x.yaml": sub(valid, "kana: てすと", f"kana: {written}")})
+    case = load_dataset(root).cases[0]
+    assert case.kana in ("カワネ", "かわね")
+
+
+def test_kana_decomposed_is_composed(project, valid):
+    decomposed = "か\u3099き\u3099"  # が ぎ written as か + combining dakuten (what macOS file names hold)
+    root = project({"x.yaml": sub(valid, "kana: てすと", f"kana: {decomposed}")})
+    assert load_dataset(root).cases[0].kana == "がぎ"
 
 
 # --- 4. choices ----------------------------------------------------------------------------
@@ -667,7 +697,10 @@ def test_unreadable_entry_is_named(project, errors_of):
     root = project({})
     (root / "data" / "cases" / "x.yaml").mkdir()
     err = only(errors_of(root))
-    assert str(err).startswith(f"{X}:1:1: ファイルを読めません（")
+    assert str(err) == (
+        f"{X}:1:1: ファイルを読めません。ふつうのファイルではありません（フォルダです）。"
+        "消すか、ふつうのファイルにしてください。"
+    )
 
 
 def test_empty_file(check):
@@ -979,3 +1012,140 @@ def test_yml_extension_and_case_paths(project, errors_of, valid):
     assert sorted(c.id for c in ds.cases) == ["x", "y"]
     ds = load_dataset(root, case_paths=[root / "data" / "cases" / "y.yaml"])
     assert [c.id for c in ds.cases] == ["y"]
+
+
+# --- issue 22: files in data/cases/, things that are not files, national.yaml, glossary --------------
+
+
+@pytest.mark.parametrize(
+    "name, shown, fixed",
+    [
+        ("new.YAML", "new.YAML", "new.yaml"),
+        ("new.yaml ", "new.yaml␣", "new.yaml"),
+        ("new.yaml.txt", "new.yaml.txt", "new.yaml"),
+        ("notes.md", "notes.md", None),
+    ],
+)
+def test_files_that_are_not_records_are_named(project, errors_of, valid, name, shown, fixed):
+    root = project({"x.yaml": valid, name: valid})
+    err = only(errors_of(root))
+    tip = f"事例なら名前を「{fixed}」にしてください" if fixed else "事例なら名前を「<id>.yaml」にしてください"
+    assert str(err) == (
+        f"data/cases/{name}:1:1: 「{shown}」は事例のファイルとして読み込まれません（名前が .yaml で終わっていません）。"
+        f"{tip}。事例でなければ data/cases/ の外へ移してください。"
+    )
+
+
+def test_hidden_files_and_folders_in_cases_are_left_alone(project, errors_of, valid):
+    root = project({"x.yaml": valid, ".gitkeep": ""})
+    (root / "data" / "cases" / "drafts").mkdir()
+    assert errors_of(root) == []
+
+
+NOT_REGULAR = "ファイルを読めません。ふつうのファイルではありません（名前付きパイプです）。消すか、ふつうのファイルにしてください。"
+
+
+@pytest.mark.parametrize("where", ["data/cases/y.yaml", "data/cases.yaml", "data/glossary.yaml", "data/national.yaml"])
+def test_a_named_pipe_is_refused_without_opening_it(project, valid, where):
+    """A named pipe blocks whoever opens it until a writer comes: validate must not wait (it did, forever)."""
+    import os
+    import subprocess
+    import sys
+
+    root = project({"x.yaml": valid})
+    os.mkfifo(root / where)
+    code = "from generator.records.load import load_dataset as l; import sys; l(__import__('pathlib').Path(sys.argv[1]), use_cache=True)"
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=60)
+    assert f"{where}:1:1: {NOT_REGULAR}" in run.stderr, run.stderr
+
+
+def test_a_named_pipe_narrative_is_refused(project, valid):
+    import os
+    import subprocess
+    import sys
+
+    root = project({"x.yaml": valid})
+    (root / "content" / "cases").mkdir()
+    os.mkfifo(root / "content" / "cases" / "x.md")
+    code = (
+        "from generator.records.load import load_dataset as l; import sys, pathlib; r = pathlib.Path(sys.argv[1]);"
+        "l(r, content_dir=r / 'content')"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=60)
+    assert f"content/cases/x.md:1:1: {NOT_REGULAR}" in run.stderr, run.stderr
+
+
+NATIONAL = """\
+sources:
+  s1:
+    title: 出典
+fy2017:
+  - label: 組織数
+    value: "1"
+    source: s1
+  - label: 市町村数
+    value: "2"
+    source: nowhere
+findings:
+  - text: 見出し
+"""
+
+
+def test_national_errors_point_at_their_item(project, errors_of):
+    root = project({})
+    (root / "data" / "national.yaml").write_text(NATIONAL, encoding="utf-8")
+    assert [str(e) for e in errors_of(root)] == [
+        "data/national.yaml:8:5: fy2017[2].source: 出典「nowhere」が sources にありません。",
+        "data/national.yaml:12:5: findings[1].source: 出典（source）を書いてください。",
+    ]
+
+
+GLOSSARY = """\
+terms:
+  - term: 地域運営組織
+    slug: rmo
+    reading: ちいきうんえいそしき
+    definition: "説明\\u202eです。"
+    sources:
+      - title: 出典
+  - term: 小さな拠点
+    slug: chiisana-kyoten
+    reading: ﾁｲｻﾅｷｮﾃﾝ
+    aka: [拠点​]
+    definition: 説明です。
+    sources:
+      - title: 出典
+"""
+
+
+def test_glossary_invisible_characters_and_half_width_reading(project, errors_of):
+    root = project({})
+    (root / "data" / "glossary.yaml").write_text(GLOSSARY.replace("拠点​", "拠点\u200b"), encoding="utf-8")
+    assert [str(e) for e in errors_of(root)] == [
+        "data/glossary.yaml:5:17: terms[1].definition: "
+        "見えない文字「U+202E（文字の向きを変える制御文字）」が含まれています。消してください。",
+        "data/glossary.yaml:11:13: terms[2].aka[1]: 見えない文字「U+200B（幅のない見えない文字）」が含まれています。消してください。",
+    ]
+
+
+def test_glossary_half_width_reading_is_normalized(project):
+    root = project({})
+    text = GLOSSARY.replace('"説明\\u202eです。"', "説明です。").replace("[拠点​]", "[拠点]")
+    (root / "data" / "glossary.yaml").write_text(text, encoding="utf-8")
+    terms = load_dataset(root).glossary
+    assert [t.reading for t in terms] == ["ちいきうんえいそしき", "チイサナキョテン"]
+
+
+@pytest.mark.parametrize("written", ["0270", "2:05", "1_000", "0x1F", "0b11", "+5", "00", "07"])
+def test_integers_must_be_plain_decimal(check, valid, written):
+    err = only(check(valid + f"population:\n  people: {written}\n  year: 2020\n"))
+    assert str(err) == (
+        f"{X}:18:11: population.people: 整数は 0〜9 の数字だけで書いてください"
+        f"（先頭の 0、_ や : の区切り、0x などは使えません）。いま書かれている値: {written}"
+    )
+
+
+@pytest.mark.parametrize("written, value", [("0", 0), ("270", 270), ("100000000", 100_000_000)])
+def test_plain_decimal_integers_are_read_as_written(project, valid, written, value):
+    root = project({"x.yaml": valid + f"population:\n  people: {written}\n  year: 2020\n"})
+    assert load_dataset(root).cases[0].population.people == value

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,8 @@ def cache_dir() -> Path:
 def content_key(path: Path) -> bytes | None:
     """A hash of the file's bytes, or None when it cannot be read (then it is checked, and reported, as usual)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a named pipe would block: checked (and reported) as usual
+            return None
         with open(path, "rb") as fh:
             return hashlib.blake2b(fh.read(), digest_size=16).digest()
     except OSError:

@@ -100,6 +100,8 @@ class Record(FieldType):
         prefix = field + "." if field else ""
         values: dict[str, Any] = {}
         seen: dict[str, Any] = {}
+        empty: dict[str, Any] = {}
+        """Fields written with an empty value (``name: ""``): a required one is reported at its own line."""
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or key_node.tag not in (STR, INT):
@@ -125,6 +127,8 @@ class Record(FieldType):
                 values[key] = value
             elif value is INVALID:
                 values[key] = INVALID
+            else:
+                empty[key] = value_node
         relaxed = values.get("completeness") == "要出典"
         for spec in self._required:
             if spec.name in values:
@@ -132,7 +136,12 @@ class Record(FieldType):
             if spec.required is True or not relaxed:
                 what = f"「{spec.name}」（{spec.description}）" if spec.description else f"「{spec.name}」"
                 extra = "（completeness が「要出典」なら省けます）" if spec.required == SOURCED else ""
-                w.error(node, prefix + spec.name, f"必須の項目{what}がありません{extra}。")
+                if spec.name in empty:
+                    w.error(
+                        empty[spec.name], prefix + spec.name, f"必須の項目{what}が空です{extra}。値を書いてください。"
+                    )
+                else:
+                    w.error(node, prefix + spec.name, f"必須の項目{what}がありません{extra}。")
         if len(w.errors) == before:
             for rule in self.rules:
                 rule(values, node, field, w)

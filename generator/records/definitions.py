@@ -16,12 +16,14 @@ from . import registry
 from .compound import Field, ListOf, MapOf, Record
 from .errors import CaseError, Location
 from .fields import INVALID, Choice, Date, Int, Text, Url, Vocab, Walk, this_year
+from .narratives import structure_problems
 from .policy import markdown_problems
 from .registry import COMPLETENESS, KINDS, STAGES, STATUSES, STRUCTURES
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 KANA = r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fb\u30fd\u30fe \u3000]+$"
 _HTML = re.compile(r"<[A-Za-z!/?]")
+_KANA = re.compile(KANA)
 
 
 class Plain(Text):
@@ -34,10 +36,11 @@ class Plain(Text):
 
 
 class MarkdownText(Text):
-    """A narrative in Markdown, checked against the content policy in ``safety``."""
+    """A narrative in Markdown, checked against the content policy (``policy``) and, as narrative files are,
+    for headings (no h1, no skipped level: it is placed under an h2)."""
 
     def accept(self, value, node, field, w):
-        problems = markdown_problems(value)
+        problems = markdown_problems(value) + structure_problems(value)
         if not problems:
             return value
         at = node.start_mark
@@ -70,13 +73,58 @@ def _find(source: list[str], at, value_lines: list[str], line: int, column: int)
     return at.line, at.column
 
 
-def slug(max_len: int = 64) -> Text:
-    return Text(
-        max_len=max_len,
-        pattern=SLUG,
-        pattern_message="半角の小文字・数字とハイフンだけで書いてください（例: kawane-shinko）。"
-        "先頭と末尾にハイフンは使えません。",
-    )
+class Slug(Text):
+    """A slug used in a page's path: names a generated page already uses are refused."""
+
+    def __init__(self, max_len: int, reserved: dict[str, str]):
+        super().__init__(
+            max_len=max_len,
+            pattern=SLUG,
+            pattern_message="半角の小文字・数字とハイフンだけで書いてください（例: kawane-shinko）。"
+            "先頭と末尾にハイフンは使えません。",
+        )
+        self.reserved = reserved
+        """Reserved name → the generated page it would replace (Japanese)."""
+        self._accepts = bool(reserved)
+
+    def accept(self, value, node, field, w):
+        page = self.reserved.get(value)
+        if page is not None:
+            return w.error(node, field, f"「{value}」は{page}の名前なので使えません。別の名前にしてください。")
+        return value
+
+
+def slug(max_len: int = 64, reserved: dict[str, str] | None = None) -> Text:
+    return Slug(max_len, reserved or {})
+
+
+CASE_RESERVED = {"index": "事例の一覧ページ（cases/index.md）"}
+"""Case ids a generated page under ``cases/`` uses (a case page is ``cases/<id>.md``)."""
+TERM_RESERVED = {"index": "その分類の一覧ページ（index/<分類>/index.md）"}
+"""Vocabulary slugs a generated page under ``index/<facet>/`` uses (a value's page is ``index/<facet>/<slug>.md``)."""
+
+
+class Kana(Text):
+    """A reading: normalized to NFKC first (half-width ｶﾀｶﾅ and decomposed か + ゙ become full-width,
+    composed kana), then only kana, ー, ・ and spaces; a message names the first other character."""
+
+    def __init__(self, max_len: int):
+        super().__init__(max_len=max_len, normalize="NFKC")
+        self._accepts = True
+
+    def accept(self, value, node, field, w):
+        if _KANA.match(value):
+            return value
+        bad = next(c for c in value if not _KANA.match(c))
+        return w.error(
+            node,
+            field,
+            f"読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。"
+            f"使えない文字「{bad}」（U+{ord(bad):04X}）があります。",
+        )
+
+    def schema(self, vocab):
+        return {**super().schema(vocab), "pattern": KANA}
 
 
 def _population_rule(values, node, field, w: Walk):
@@ -138,15 +186,16 @@ _IDENTITY = ("kind", "prefecture")
 
 CASE = Record(
     (
-        Field("id", slug(), True, description="URL に使う識別子。半角小文字・数字・ハイフン、64文字まで"),
+        Field(
+            "id",
+            slug(reserved=CASE_RESERVED),
+            True,
+            description="URL に使う識別子。半角小文字・数字・ハイフン、64文字まで",
+        ),
         Field("name", Plain(max_len=200), True, description="正式名称"),
         Field(
             "kana",
-            Text(
-                max_len=200,
-                pattern=KANA,
-                pattern_message="読みはひらがなかカタカナで書いてください（ー・と空白も使えます）。",
-            ),
+            Kana(max_len=200),
             True,
             description="読み（ひらがな・カタカナ）。あいうえお順に使う",
         ),
@@ -214,7 +263,7 @@ CASE_FIELDS = tuple(f.name for f in CASE.fields)
 TERM = Record(
     (
         Field("label", Plain(max_len=60), True),
-        Field("slug", slug(), True),
+        Field("slug", slug(reserved=TERM_RESERVED), True),
         Field("description", Plain(max_len=300), True),
         Field("group", Plain(max_len=60)),
     ),
@@ -240,13 +289,7 @@ GLOSSARY_FILE = Record(
                     (
                         Field("term", Plain(max_len=60), True),
                         Field("slug", slug(), True),
-                        Field(
-                            "reading",
-                            Text(
-                                max_len=100, pattern=KANA, pattern_message="読みはひらがなかカタカナで書いてください。"
-                            ),
-                            True,
-                        ),
+                        Field("reading", Kana(max_len=100), True),
                         Field("aka", ListOf(Plain(max_len=60), 0, True)),
                         Field("definition", Plain(max_len=600), True),
                         Field("related", ListOf(Plain(max_len=60), 0, True)),
@@ -278,6 +321,7 @@ _NATIONAL_ITEM = Record(
         Field("source", slug()),
     ),
     factory=lambda **fields: fields,  # every key present (None when absent), for the templates
+    located=True,  # "location": where the item starts (load_national takes it out after its checks)
 )
 NATIONAL_FILE = Record(
     (

@@ -11,6 +11,7 @@ import datetime as _dt
 import difflib
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +34,24 @@ _KIND = {
 }
 
 
-_INT = yaml.constructor.SafeConstructor()
-"""Reused for YAML 1.1 integer syntax (underscores, 0x, 0o …)."""
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)")
+"""The only integer syntax accepted: YAML 1.1 also reads 0270 as octal, 2:05 as base 60, 1_000 and 0x1F."""
+
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+"""Zero-width characters and direction controls: they hide or reorder text (U+202E shows "abc" as "cba")."""
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def invisible_message(char: str) -> str:
+    """The message for a zero-width or direction-changing character, naming it by code point."""
+    kind = "文字の向きを変える制御文字" if char in _BIDI else "幅のない見えない文字"
+    return f"見えない文字「U+{ord(char):04X}（{kind}）」が含まれています。消してください。"
+
+
+def invisible_at(text: str) -> int:
+    """The index of the first zero-width or direction-changing character in ``text``, or -1."""
+    m = _INVISIBLE.search(text)
+    return m.start() if m else -1
 
 
 class Invalid:
@@ -76,6 +93,19 @@ class Walk:
     def loc(self, node) -> Location:
         m = node.start_mark
         return Location(self.display, m.line, m.column)
+
+    def invisible(self, node, field: str, char: str) -> Invalid:
+        """Report a zero-width or direction control inside ``node`` where it stands in the file (else at the node)."""
+        loc = self.loc(node)
+        if self._text:
+            start, end = node.start_mark.index, node.end_mark.index
+            at = self.text.find(char, start, end)
+            if at >= 0:
+                line = node.start_mark.line + self.text.count("\n", start, at)
+                column = at - (self.text.rfind("\n", 0, at) + 1)
+                loc = Location(self.display, line, column)
+        self.errors.append(CaseError(loc, field, invisible_message(char)))
+        return INVALID
 
     def error(self, node, field: str, message: str) -> Invalid:
         self.errors.append(CaseError(self.loc(node), field, message))
@@ -129,6 +159,8 @@ class Text(FieldType):
     pattern: str | None = None
     pattern_message: str = ""
     example: str = ""
+    normalize: str = ""
+    """A Unicode normal form applied before the checks (NFKC: half-width and decomposed kana become full-width)."""
 
     def __post_init__(self):
         self._re = re.compile(self.pattern) if self.pattern else None
@@ -141,6 +173,11 @@ class Text(FieldType):
         value = node.value.strip()
         if not value:
             return None
+        hidden = _INVISIBLE.search(value)
+        if hidden:
+            return w.invisible(node, field, hidden.group())
+        if self.normalize:
+            value = unicodedata.normalize(self.normalize, value)
         if self.max_len is not None and len(value) > self.max_len:
             return w.error(node, field, f"{self.max_len} 文字以内にしてください（いま {len(value)} 文字）。")
         if self._re is not None and not self._re.match(value):
@@ -199,10 +236,54 @@ class Url(Text):
                 field,
                 f"URL に使えない文字（{shown}）があります。括弧などは %28 %29 のように書き換えてください: {value}",
             )
+        authority = re.split(r"[/?#]", rest[2:], maxsplit=1)[0]
+        if "@" in authority:
+            return w.error(
+                node,
+                field,
+                f"URL に「@」の前の部分（ユーザー名など）は書けません。「@」より前は飛び先ではなく、"
+                f"本当の飛び先は「{authority.rpartition('@')[2]}」です。出典のページの URL を書いてください: {value}",
+            )
+        mixed = mixed_scripts(authority)
+        if mixed:
+            return w.error(
+                node,
+                field,
+                f"URL のホスト名にラテン文字と{mixed}が混ざっています（見た目の似た別の文字で、"
+                f"別のサイトに飛ぶおそれがあります）。ホスト名を半角英数字で打ち直してください: {value}",
+            )
         return value
 
     def schema(self, vocab):
         return {"type": "string", "format": "uri", "pattern": "^(" + "|".join(self.schemes) + ")://"}
+
+
+_SCRIPTS = (("LATIN", "ラテン文字"), ("CYRILLIC", "キリル文字"), ("GREEK", "ギリシャ文字"))
+
+
+def mixed_scripts(host: str) -> str | None:
+    """How a host mixes Latin letters with Cyrillic or Greek ones (「キリル文字「е」（U+0435）」), or None.
+
+    Punycode labels (``xn--``) are decoded first, so that a host written either way is judged the same.
+    """
+    name_part = host.rpartition(":")[0] if host.count(":") == 1 else host  # without a port
+    labels = []
+    for label in name_part.split("."):
+        if label.lower().startswith("xn--"):
+            try:
+                label = label.encode("ascii").decode("idna")
+            except (UnicodeError, ValueError):
+                pass
+        labels.append(label)
+    latin, other = False, None
+    for char in "".join(labels):
+        if char.isalpha():
+            name = unicodedata.name(char, "")
+            latin = latin or name.startswith("LATIN")
+            for prefix, shown in _SCRIPTS[1:]:
+                if other is None and name.startswith(prefix):
+                    other = f"{shown}「{char}」（U+{ord(char):04X}）"
+    return other if latin else None
 
 
 @dataclass
@@ -266,10 +347,14 @@ class Int(FieldType):
             return None
         if node.tag != INT:
             return w.error(node, field, f"整数で書いてください（例: 2010）。いまの値: {node.value}")
-        try:
-            value = _INT.construct_yaml_int(node)
-        except ValueError:
-            return w.error(node, field, f"整数で書いてください（例: 2010）。いまの値: {node.value}")
+        if not _DECIMAL.fullmatch(node.value):
+            return w.error(
+                node,
+                field,
+                f"整数は 0〜9 の数字だけで書いてください（先頭の 0、_ や : の区切り、0x などは使えません）。"
+                f"いま書かれている値: {node.value}",
+            )
+        value = int(node.value)
         top = self.maximum() if callable(self.maximum) else self.maximum
         if (self.minimum is not None and value < self.minimum) or (top is not None and value > top):
             return w.error(

@@ -72,7 +72,7 @@ def case_files(data_dir: Path) -> list[Path]:
     """``data/cases.yaml`` (a list) first, then ``data/cases/*.yaml`` (one record each), sorted."""
     files = []
     single = data_dir / "cases.yaml"
-    if single.is_file():
+    if os.path.lexists(single):  # not only a regular file: anything else is reported, never opened
         files.append(single)
     folder = data_dir / "cases"
     if folder.is_dir():
@@ -83,6 +83,46 @@ def case_files(data_dir: Path) -> list[Path]:
         files.extend(by_name[n] for n in names if n.endswith(".yaml"))
         files.extend(by_name[n] for n in names if n.endswith(".yml"))
     return files
+
+
+def stray_files(data_dir: Path) -> list[tuple[str, str]]:
+    """(name, Japanese message) for every file in ``data/cases/`` that is not read as a record.
+
+    Hidden files (``.gitkeep``, editors' swap files) are left alone; anything else whose name does not end
+    in exactly ``.yaml`` or ``.yml`` is named, so that ``new.YAML``, ``new.yaml `` and ``new.yaml.txt`` are
+    not silently left out of the site.
+    """
+    folder = data_dir / "cases"
+    if not folder.is_dir():
+        return []
+    out = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        name = entry.name
+        if name.startswith(".") or name.endswith((".yaml", ".yml")) or entry.is_dir():
+            continue
+        fixed = _record_name(name)
+        tip = f"事例なら名前を「{fixed}」にしてください" if fixed else "事例なら名前を「<id>.yaml」にしてください"
+        shown = name.replace(" ", "␣")
+        out.append(
+            (
+                name,
+                f"「{shown}」は事例のファイルとして読み込まれません（名前が .yaml で終わっていません）。"
+                f"{tip}。事例でなければ data/cases/ の外へ移してください。",
+            )
+        )
+    return out
+
+
+def _record_name(name: str) -> str | None:
+    """The record file name ``name`` was probably meant to be (``New.YAML `` → ``New.yaml``), or None."""
+    stem = name.strip()
+    for suffix in (".txt", ".bak", ".orig"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)].strip()
+    for ext in (".yaml", ".yml"):
+        if stem.lower().endswith(ext):
+            return stem[: -len(ext)].strip() + ".yaml"
+    return None
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ Every problem of every file is collected (never only the first) as a
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -18,7 +19,8 @@ from . import registry
 from .cache import ValidationCache, content_key
 from .errors import CaseError, DataError, Location
 from .fields import INVALID, Walk
-from .files import Places, case_files
+from .files import Places, case_files, display_path, stray_files
+from .narratives import case_link_problems, read_narrative, structure_problems, text_problems
 from .policy import markdown_problems
 from .yamlnodes import MAX_RECORD_CHARS, read_document
 
@@ -29,7 +31,7 @@ def load_vocabulary(path: Path, root: Path | None, errors: list[CaseError]) -> d
         if not any(e.location.path == doc.display for e in errors):
             errors.append(CaseError(Location(doc.display), "", "語彙ファイルが空です。"))
         return {}
-    w = Walk(doc.display, errors)
+    w = Walk(doc.display, errors, text=doc.raw)
     raw = d.VOCABULARY_FILE.check(doc.node, "", w)
     if raw is INVALID or raw is None:
         return {}
@@ -124,7 +126,12 @@ def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: li
     if one_record:
         case = d.CASE.check(doc.node, "", w)
         id_node = _id_node(doc.node)
-        if id_node is not None and id_node.value != path.stem:
+        if (
+            id_node is not None
+            and id_node.value != path.stem
+            and _SLUG.match(id_node.value)
+            and id_node.value not in d.CASE_RESERVED
+        ):
             errors.append(
                 CaseError(
                     w.loc(id_node),
@@ -147,6 +154,10 @@ def _check_file(path: Path, vocab, places: Places, cases: list[Case], errors: li
         )
 
 
+_SLUG = re.compile(d.SLUG)
+"""An id that is not a slug is reported by the id field itself, not as a file-name mismatch."""
+
+
 def _id_node(node) -> yaml.ScalarNode | None:
     """The ``id`` value of a record mapping, when it is a plain string (checked even if the record has other errors)."""
     if isinstance(node, yaml.MappingNode):
@@ -156,8 +167,13 @@ def _id_node(node) -> yaml.ScalarNode | None:
     return None
 
 
-def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | None, errors: list[CaseError]) -> None:
-    """Rules across records: unique ids, narrative files that belong to a case."""
+def check_cases(
+    cases: list[Case], narratives: dict[str, Path], root: Path | None, errors: list[CaseError], complete: bool = True
+) -> None:
+    """Rules across records: unique ids, narrative files that belong to a case and link to published cases.
+
+    ``complete`` is False when only some records were loaded: a link to a case not among them is not reported.
+    """
     first: dict[str, Case] = {}
     for case in cases:
         if case.id in first:
@@ -170,6 +186,7 @@ def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | Non
             )
         else:
             first[case.id] = case
+    published = {case.id: case.published for case in cases}
     places = Places(root)
     for case_id, path in sorted(narratives.items()):
         case = first.get(case_id)
@@ -177,23 +194,13 @@ def check_cases(cases: list[Case], narratives: dict[str, Path], root: Path | Non
         if not places.inside(path):
             errors.append(CaseError(loc, "", "プロジェクトの外を指すファイル（リンク）は読み込めません。"))
             continue
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            errors.append(CaseError(loc, "", f"ファイルを読めません（{exc.strerror}）。"))
+        text = read_narrative(path, loc.path, errors)
+        if text is None:
             continue
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            errors.append(
-                CaseError(
-                    Location(loc.path, raw[: exc.start].count(b"\n")),
-                    "",
-                    "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください。",
-                )
-            )
-            continue
-        for line, column, message in markdown_problems(text.replace("\r\n", "\n").replace("\r", "\n")):
+        problems = text_problems(text) + structure_problems(text) + markdown_problems(text)
+        if case is not None and case.published:
+            problems += case_link_problems(text, published, complete)
+        for line, column, message in sorted(problems):
             errors.append(CaseError(Location(loc.path, line, column), "", message))
         if case is None:
             errors.append(
@@ -220,12 +227,12 @@ def find_narratives(content_dir: Path | None) -> dict[str, Path]:
 
 
 def load_glossary(path: Path, root: Path | None, errors: list[CaseError]) -> list[GlossaryTerm]:
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
     doc = read_document(path, root, errors)
     if doc.node is None:
         return []
-    w = Walk(doc.display, errors)
+    w = Walk(doc.display, errors, text=doc.raw)
     raw = d.GLOSSARY_FILE.check(doc.node, "", w)
     if raw is INVALID or raw is None:
         return []
@@ -241,29 +248,24 @@ def load_glossary(path: Path, root: Path | None, errors: list[CaseError]) -> lis
 
 
 def load_national(path: Path, root: Path | None, errors: list[CaseError]) -> dict | None:
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     doc = read_document(path, root, errors)
     if doc.node is None:
         return None
-    w = Walk(doc.display, errors)
+    w = Walk(doc.display, errors, text=doc.raw)
     raw = d.NATIONAL_FILE.check(doc.node, "", w)
     if raw is INVALID or raw is None:
         return None
     sources = raw["sources"]
     for section in ("fy2017", "findings", "by_year", "targets", "notes"):
         for i, item in enumerate(raw.get(section) or (), 1):
+            where = item.pop("location")
             src = item.get("source")
             if section != "notes" and src is None:
-                errors.append(
-                    CaseError(Location(doc.display), f"{section}[{i}].source", "出典（source）を書いてください。")
-                )
+                errors.append(CaseError(where, f"{section}[{i}].source", "出典（source）を書いてください。"))
             elif src is not None and src not in sources:
-                errors.append(
-                    CaseError(
-                        Location(doc.display), f"{section}[{i}].source", f"出典「{src}」が sources にありません。"
-                    )
-                )
+                errors.append(CaseError(where, f"{section}[{i}].source", f"出典「{src}」が sources にありません。"))
     return raw
 
 
@@ -286,6 +288,9 @@ def load_dataset(
     if errors:
         raise DataError(errors)
     files = case_paths if case_paths is not None else case_files(data_dir)
+    if case_paths is None:
+        for name, message in stray_files(data_dir):
+            errors.append(CaseError(Location(display_path(data_dir / "cases" / name, root)), "", message))
     cache = None
     if use_cache and os.environ.get("CASEBOOK_NO_CACHE") != "1":
         cache = ValidationCache(root, vocab_path.read_bytes())
@@ -294,7 +299,7 @@ def load_dataset(
     if case_paths is not None:  # only some records were asked for: other narratives are not orphans
         ids = {c.id for c in cases}
         narratives = {k: v for k, v in narratives.items() if k in ids}
-    check_cases(cases, narratives, root, errors)
+    check_cases(cases, narratives, root, errors, complete=case_paths is None)
     glossary = load_glossary(data_dir / "glossary.yaml", root, errors)
     national = load_national(data_dir / "national.yaml", root, errors)
     if errors:

@@ -17,6 +17,8 @@ import re
 from html.parser import HTMLParser
 
 HTML_TAG = re.compile(r"<[A-Za-z!/?]")
+AUTOLINK = re.compile(r"<(?:[Hh][Tt][Tt][Pp][Ss]?://[^<>\s\"'`]*|(?:mailto:)?[\w.%+-]+@[\w.-]+)>", re.ASCII)
+"""Markdown autolinks (``<https://…>``, ``<info@example.jp>``): links, not HTML (checked again once rendered)."""
 ATTR_LIST = re.compile(r"\{:|\{\s*[.#][\w-]|\{[^}\n]*\b[\w-]+\s*=[^}\n]*\}")
 INLINE_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
@@ -111,7 +113,7 @@ def _line_problems(text: str) -> list[tuple[int, int, str]]:
         return []  # every pattern below needs one of these; most narratives have none
     problems = []
     for i, line in enumerate(text.split("\n")):
-        m = HTML_TAG.search(line)
+        m = HTML_TAG.search(AUTOLINK.sub(lambda a: " " * len(a.group()), line) if "<" in line else line)
         if m:
             problems.append((i, m.start(), "HTML タグ（< で始まる書き方）は使えません。Markdown で書いてください。"))
         m = ATTR_LIST.search(line)

@@ -12,12 +12,14 @@ the last one).
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import CaseError, Location
+from .fields import invisible_at, invisible_message
 
 try:  # libyaml: several times faster than the pure-Python parser
     from yaml.cyaml import CParser as _Parser
@@ -119,12 +121,36 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     return f"YAML の書き方に誤りがあります（{detail}）。字下げ、コロンの後の空白、引用符の閉じ忘れを確かめてください。"
 
 
+class NotRegular(OSError):
+    """A path that is not a regular file (a folder, a named pipe, a device, a socket)."""
+
+    def __init__(self, mode: int):
+        super().__init__(not_regular_message(mode))
+        self.strerror = not_regular_message(mode)
+
+
+def not_regular_message(mode: int) -> str:
+    """Why a path that is not a regular file is not read (Japanese)."""
+    if stat.S_ISDIR(mode):
+        what = "フォルダです"
+    elif stat.S_ISFIFO(mode):
+        what = "名前付きパイプです"
+    elif stat.S_ISSOCK(mode):
+        what = "ソケットです"
+    else:
+        what = "デバイスなどの特別なファイルです"
+    return f"ふつうのファイルではありません（{what}）。消すか、ふつうのファイルにしてください"
+
+
 def _read_bytes(path) -> tuple[bytes, int]:
     """(the file's bytes, its size); only the first ``MAX_FILE_BYTES + 1`` bytes of a larger file.
 
     Plain descriptor calls: an ``open()`` file object costs more than reading
     a record file, and this runs once per file.
     """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):  # never opened: a named pipe would block forever, a device could be endless
+        raise NotRegular(mode)
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
@@ -158,6 +184,9 @@ def read_document(path: Path, root: Path | None, errors: list[CaseError], displa
                 )
             )
             return Document(path, display, None)
+    except NotRegular as exc:
+        errors.append(CaseError(Location(display), "", f"ファイルを読めません。{exc.strerror}。"))
+        return Document(path, display, None)
     except OSError as exc:
         errors.append(CaseError(Location(display), "", f"ファイルを読めません（{exc.strerror}）。"))
         return Document(path, display, None)
@@ -216,7 +245,13 @@ def _compose(source: str | bytes, display: str, errors: list[CaseError]) -> yaml
 
 def _report(exc: yaml.YAMLError, text: str, display: str, errors: list[CaseError]) -> None:
     """A YAML error as a located, Japanese message."""
-    if isinstance(exc, yaml.MarkedYAMLError):
+    at = invisible_at(text)
+    if at >= 0 and isinstance(exc, yaml.MarkedYAMLError):
+        # A byte-order mark or zero-width character between tokens: libyaml's English message would not name it.
+        line = text.count("\n", 0, at)
+        column = at - (text.rfind("\n", 0, at) + 1)
+        errors.append(CaseError(Location(display, line, column), "", invisible_message(text[at])))
+    elif isinstance(exc, yaml.MarkedYAMLError):
         # An unclosed quote is found at the end of the file; point at where it opened.
         mark = exc.context_mark if "quoted scalar" in (exc.context or "") else (exc.problem_mark or exc.context_mark)
         errors.append(CaseError(Location.from_mark(display, mark), "", _syntax_message(exc, text)))

@@ -206,6 +206,53 @@ def test_narrative_that_is_a_dangling_link(tmp_path):
     assert [(e.location.path, e.location.line) for e in errors] == [("content/cases/x.md", 0)]
 
 
+def test_narrative_over_the_length_limit(tmp_path):
+    root = make_project(tmp_path)
+    (root / "data" / "cases" / "x.yaml").write_text(VALID, encoding="utf-8")
+    text = "## なりたち\n\n" + ("本文です。" * 20 + "\n") * (MAX_RECORD_CHARS // 100 + 1)
+    (root / "content" / "cases" / "x.md").write_text(text, encoding="utf-8")
+    errors, seconds = validate(root)
+    assert seconds < TIME_LIMIT
+    assert [str(e) for e in errors] == [
+        f"content/cases/x.md:1:1: 本文が長すぎます（{len(text):,} 文字、上限 65,536 文字。事例のレコードと同じ上限です）。"
+        "要点に絞って短くしてください。"
+    ]
+
+
+def test_huge_narrative_is_refused_unread(tmp_path):
+    root = make_project(tmp_path)
+    (root / "data" / "cases" / "x.yaml").write_text(VALID, encoding="utf-8")
+    with open(root / "content" / "cases" / "x.md", "wb") as fh:
+        fh.truncate(5 * 1024 * 1024)  # sparse: 5 MB of NUL bytes, which would make a 5 MB page
+    errors, seconds = validate(root)
+    assert seconds < TIME_LIMIT
+    assert [str(e) for e in errors] == [
+        "content/cases/x.md:1:1: 本文が長すぎます（5,242,880 バイト、上限 65,536 文字。事例のレコードと同じ上限です）。"
+        "要点に絞って短くしてください。"
+    ]
+
+
+def test_narrative_link_to_a_draft_is_reported_at_validate_time(tmp_path):
+    root = make_project(tmp_path)
+    (root / "data" / "cases" / "x.yaml").write_text(VALID, encoding="utf-8")
+    draft = VALID.replace("id: x\n", "id: y\n") + "status: 下書き\n"
+    (root / "data" / "cases" / "y.yaml").write_text(draft, encoding="utf-8")
+    (root / "content" / "cases" / "x.md").write_text(
+        "## なりたち\n\n[となり](y.md#a)と[同じ](../cases/y.md)。\n\n[ref]: ./y.md\n", encoding="utf-8"
+    )
+    (root / "content" / "cases" / "y.md").write_text("## 下書きの本文\n\n[x](x.md)\n", encoding="utf-8")
+    errors, _ = validate(root)
+    message = (
+        "リンク先の事例「y」は下書き（status: 下書き）なので、ページが作られません。"
+        "リンクを外すか、その事例を公開してください: "
+    )
+    assert [str(e) for e in errors] == [
+        f"content/cases/x.md:3:7: {message}y.md#a",
+        f"content/cases/x.md:3:20: {message}../cases/y.md",
+        f"content/cases/x.md:5:8: {message}./y.md",
+    ]
+
+
 # --- escaped plain text: the exact safe HTML -----------------------------------------------------------
 
 
