@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -79,24 +80,77 @@ def test_every_vocabulary_value_on_a_case_links_to_its_index_page(bundled, book)
                 )
 
 
-def test_each_facet_value_page_lists_exactly_its_cases(bundled, book):
+KANA_ROWS = {
+    "あ行": "あいうえお",
+    "か行": "かきくけこがぎぐげご",
+    "さ行": "さしすせそざじずぜぞ",
+    "た行": "たちつてとだぢづでど",
+    "な行": "なにぬねの",
+    "は行": "はひふへほばびぶべぼぱぴぷぺぽ",
+    "ま行": "まみむめも",
+    "や行": "やゆよ",
+    "ら行": "らりるれろ",
+    "わ行": "わをん",
+}
+"""The rows of the あいうえお index, written here (not taken from ``generator.model.kana``)."""
+
+
+def record_facets(record: dict) -> set[tuple[str, str]]:
+    """(page title, value) of every index page a raw record (YAML as written) belongs on, by the rules of
+    the field list in README/ARCHITECTURE, written out here: the generator's model is not consulted."""
+    out = {("研修の段階", stage) for stage in record["stages"]}
+    out.add(("都道府県", record["prefecture"]))
+    out.add(("種類", record.get("kind", "団体")))
+    for title, key in (
+        ("法人格", "legal_form"),
+        ("活動範囲", "scope"),
+        ("拠点", "base"),
+        ("協議と実行の体制", "structure"),
+    ):
+        if record.get(key):
+            out.add((title, record[key]))
+    for title, key in (
+        ("地域課題", "regional_issues"),
+        ("主な活動", "activities"),
+        ("収入源", "income_sources"),
+        ("組織の課題", "challenges"),
+    ):
+        out |= {(title, value) for value in record.get(key) or ()}
+    for title, key in (("形成の要因", "formation_factors"), ("持続的な運営の要因", "sustainability_factors")):
+        out |= {(title, note["factor"]) for note in record.get(key) or ()}
+    for support in record.get("external_support") or ():
+        out.add(("外部人材", support["actor"]))
+        out |= {("外部人材の効果", effect) for effect in support.get("effects") or ()}
+    if record.get("founded"):
+        out.add(("設立の年代", f"{record['founded'] // 10 * 10}年代"))
+    first = record["kana"][0]
+    first = chr(ord(first) - 0x60) if "ァ" <= first <= "ヶ" else first  # katakana → hiragana
+    (row,) = [row for row, chars in KANA_ROWS.items() if first in chars]
+    out.add(("読み（あいうえお順）", row))
+    return out
+
+
+def test_each_facet_value_page_lists_exactly_its_cases(bundled):
+    """Every index page (index/<field>/<value>/) is read back by its heading; the cases it must list come
+    from the record files as YAML, and every value a published record uses must have its page."""
     project, _ = bundled
-    dataset = load_dataset(REPO, content_dir=REPO / "content")
-    published = [c for c in dataset.cases if c.published]
-    checked = 0
-    for name, facet in book.facets.items():
-        if not facet.spec.pages:
+    expected: dict[tuple[str, str], set[str]] = {}
+    for path in sorted((REPO / "data" / "cases").glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if record.get("status") == "下書き":
             continue
-        for value in facet.values:
-            expected = {c.id for c in published if value.label in set(facet.spec.values(c))}
-            target = project / "site" / "index" / facet.slug / value.slug / "index.html"
-            if not expected:
-                assert not target.exists(), (name, value.label)
-                continue
-            listed = case_links(target.read_text(encoding="utf-8"))
-            assert set(listed) == expected, (name, value.label)
-            checked += 1
-    assert checked > 50
+        for pair in record_facets(record):
+            expected.setdefault(pair, set()).add(record["id"])
+    found: dict[tuple[str, str], set[str]] = {}
+    for target in sorted((project / "site" / "index").glob("*/*/index.html")):
+        if target.parts[-4] == "matrix":
+            continue
+        html = target.read_text(encoding="utf-8")
+        heading = html_lib.unescape(re.search(r"<h1[^>]*>([^<]*)</h1>", article(html)).group(1))
+        title, _, value = heading.partition(": ")
+        found[(title, value)] = set(case_links(html))
+    assert found == expected
+    assert len(found) > 150
 
 
 def test_facet_value_pages_are_in_aiueo_order(bundled, book):
