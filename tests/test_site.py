@@ -339,19 +339,36 @@ def test_invalid_record_stops_the_build_with_located_message(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def pages_mentioning(site: Path, *needles: str) -> list[str]:
+    """Site-relative paths of the HTML pages that contain any of ``needles``."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if any(n in p.read_text(encoding="utf-8") for n in needles)
+    )
+
+
 def test_drafts_are_built_only_with_casebook_drafts(tmp_path):
+    """A draft has no page and is on no page: no index, list, matrix cell, related-cases list or home."""
     project = copy_bundled(tmp_path / "p")
     path = project / "data" / "cases" / "kawane.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "status: 下書き\n", encoding="utf-8")
+    published = path.read_text(encoding="utf-8")
+    name = yaml.safe_load(published)["name"]
+    needles = ('cases/kawane/"', "cases/kawane/#", name)
+    mkdocs_build(project)
+    linked = pages_mentioning(project / "site", *needles)
+    assert {"index/prefecture/hiroshima/index.html", "index/kana/ka/index.html", "training/shiru/index.html"} < set(
+        linked
+    )  # it is there when published
+    assert len(linked) > 20
+    path.write_text(published + "status: 下書き\n", encoding="utf-8")
     mkdocs_build(project)
     assert not (project / "site" / "cases" / "kawane").exists()
-    assert (
-        "kawane" not in case_links(page(project, "index/prefecture/hiroshima"))
-        if (project / "site/index/prefecture/hiroshima").exists()
-        else True
-    )
+    assert pages_mentioning(project / "site", *needles) == []
+    assert (project / "site" / "index" / "prefecture" / "hiroshima" / "index.html").is_file()  # other 広島県 cases
     mkdocs_build(project, env={"CASEBOOK_DRAFTS": "1"})
     assert (project / "site" / "cases" / "kawane" / "index.html").exists()
+    assert "kawane" in case_links(page(project, "index/prefecture/hiroshima"))
 
 
 def test_narrative_file_becomes_the_case_body(tmp_path):
