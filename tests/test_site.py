@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -254,6 +256,49 @@ def test_home_shows_recent_cases_and_the_four_stages(bundled):
     assert len(case_links(page(project, ""))) >= 5
     for stage in STAGES:
         assert stage in html
+
+
+def git_commit(project: Path, date: str, *paths: str) -> None:
+    """Commit ``paths`` (all files when none) with author and committer date ``date`` (ISO 8601)."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
+    git = ["git", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"]
+    subprocess.run([*git, "add", "--", *(paths or ["."])], cwd=project, env=env, check=True, capture_output=True)
+    subprocess.run([*git, "commit", "-q", "-m", date], cwd=project, env=env, check=True, capture_output=True)
+
+
+def test_recent_cases_come_from_git_history_newest_first(tmp_path):
+    """The home page's 「最近更新された事例」 in a real repository whose commits have different dates."""
+    project = copy_bundled(tmp_path / "p")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    git_commit(project, "2020-01-01T09:00:00+09:00")
+    touched = {"kawane": "2024-03-01", "hata": "2024-05-01", "aoga": "2024-02-01"}
+    for case_id, day in sorted(touched.items(), key=lambda item: item[1]):  # commit order ≠ the expected order
+        record = project / "data" / "cases" / f"{case_id}.yaml"
+        record.write_text(record.read_text(encoding="utf-8") + "# 更新\n", encoding="utf-8")
+        git_commit(project, f"{day}T12:00:00+09:00", f"data/cases/{case_id}.yaml")
+    about = project / "content" / "about.md"  # a later commit that touches no record changes no date
+    about.write_text(about.read_text(encoding="utf-8") + "\n追記です。\n", encoding="utf-8")
+    git_commit(project, "2025-06-01T12:00:00+09:00", "content/about.md")
+    mkdocs_build(project)
+    home = article(page(project, ""))
+    recent = home[home.index("最近更新された事例") :]
+    recent = recent[: recent.index("<h2")]
+    ids = [m.group(1) for m in re.finditer(r'href="cases/([a-z0-9-]+)/"', recent)]
+    assert ids[:3] == ["hata", "kawane", "aoga"], ids
+    assert len(ids) > 3
+    for case_id, day in touched.items():
+        item = recent[recent.index(f'href="cases/{case_id}/"') :]
+        assert re.search(r"</a></strong>[^<]*— (\d{4}-\d\d-\d\d) 更新", item).group(1) == day
+    rest = recent[recent.index(f'href="cases/{ids[3]}/"') :]
+    assert "— 2020-01-01 更新" in rest[: rest.index("</li>")]
 
 
 def test_nav_never_lists_case_pages(bundled, book):
