@@ -156,6 +156,18 @@ def test_new_creates_a_record(cli, project):
     assert record["status"] == "下書き"
 
 
+def test_new_record_names_the_schema_for_editors(cli, project, repo_root):
+    """The first line tells YAML editors (yaml-language-server) where the record's JSON Schema is, relative
+    to the record file: from data/cases/ in the repository it must reach the committed schema."""
+    root = project({})
+    assert cli(root, "new", *NEW).exit_code == 0
+    first = (root / "data" / "cases" / "aki-test.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schema/case.schema.json"
+    target = (repo_root / "data" / "cases" / first.split("$schema=", 1)[1]).resolve()
+    assert target == repo_root / "schema" / "case.schema.json"
+    assert json.loads(target.read_text(encoding="utf-8"))["$id"] == "case.schema.json"
+
+
 def test_new_record_validates_but_for_its_empty_lists(cli, project):
     root = project({})
     assert cli(root, "new", *NEW).exit_code == 0

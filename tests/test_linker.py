@@ -58,3 +58,22 @@ def test_skipped_elements_in_any_case_nested_and_self_closing():
     assert html.count("cb-term") == 1
     assert html.endswith('<p><a class="cb-term" href="g/#soshiki" title="組織の説明">組織</a></p>')
     assert html.startswith(src[: src.index("<p>")])
+
+
+def test_a_term_whose_prefix_is_another_term_is_linked_whole():
+    """The short term is a PREFIX of the long one: a leftmost-match alternation that tried the short one first
+    would link 小規模多機能自治 and leave 推進ネットワーク会議 plain (a suffix pair passes in either order)."""
+    short = term("小規模多機能自治", "shokibo")
+    long = term("小規模多機能自治推進ネットワーク会議", "network")
+    for terms in ([short, long], [long, short]):  # the glossary's order must not matter
+        html = GlossaryLinker(terms).link("<p>小規模多機能自治推進ネットワーク会議に加わる。</p>", "g/")
+        assert html == (
+            '<p><a class="cb-term" href="g/#network" title="小規模多機能自治推進ネットワーク会議の説明">'
+            "小規模多機能自治推進ネットワーク会議</a>に加わる。</p>"
+        )
+    # The short term alone is still linked, once, where it stands by itself.
+    html = GlossaryLinker([short, long]).link("<p>小規模多機能自治推進ネットワーク会議と小規模多機能自治。</p>", "g/")
+    assert html.count('href="g/#network"') == 1 and html.count('href="g/#shokibo"') == 1
+    assert html.endswith(
+        'と<a class="cb-term" href="g/#shokibo" title="小規模多機能自治の説明">小規模多機能自治</a>。</p>'
+    )

@@ -31,7 +31,7 @@ from markdown.extensions.toc import slugify as markdown_slugify
 from markdown.extensions.toc import unique
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
@@ -41,7 +41,8 @@ from ..model.history import last_commit_epoch, last_updated
 from ..pages.deferred import defer_html, page_toc, restore_html
 from ..pages.markers import MARKER, fill_markers
 from ..pages.renderer import PageRenderer
-from ..postprocess.atomic import AtomicSite, strict_warnings
+from ..postprocess.atomic import AtomicSite, remove_stale, strict_warnings
+from ..postprocess.faults import SignalCleanup, file_error
 from ..postprocess.settings import Settings
 from ..postprocess.site import ASSET_FILES, ArticleProcessor
 from ..records import DataError, load_dataset
@@ -109,6 +110,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.headings: dict[str, list[tuple[int, str, str]]] = {}
         """Docs path → the headings that went with its blocks (their table of contents is made in on_page_content)."""
         self.swap: AtomicSite | None = None
+        self.site_target: Path | None = None
+        """The site folder mkdocs.yml names (a build writes into ``swap.staging`` instead)."""
+        self.config_file: Path | None = None
+        self.signals = SignalCleanup(self._remove_working_folders)
+        """Removes this build's working folders on SIGTERM, SIGHUP or SIGINT (set during a build)."""
         self.indexer: SiteIndexer | None = None
         self.binary = None
         self.nav_cache: NavCache | None = None
@@ -129,6 +135,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return config
         options = {k: v for k, v in self.config.items() if k not in ("enabled", "search_streaming", "defer_plain_text")}
         self.settings = settings = Settings.from_options(options)
+        self.site_target, self.config_file = Path(config.site_dir), Path(config.config_file_path)
         root = Path(config.config_file_path).parent.resolve()
         self.data_dir = (root / settings.data_dir).resolve()
         docs_dir = Path(config.docs_dir).resolve()
@@ -163,9 +170,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if epoch:
                 os.environ["SOURCE_DATE_EPOCH"] = epoch
         self.swap = None
-        if not (self.is_serve or self.is_dirty):
-            self.swap = AtomicSite(Path(config.site_dir))
-            config.site_dir = str(self.swap.staging)
+        try:  # the output folder is made now: a site that cannot be written stops the build before any work
+            if not (self.is_serve or self.is_dirty):
+                self.swap = AtomicSite(self.site_target)
+                self.swap.staging.mkdir(parents=True, exist_ok=True)
+                config.site_dir = str(self.swap.staging)
+            else:
+                remove_stale(self.site_target.resolve())
+                self.site_target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PluginError(file_error(exc, self.config_file, self.site_target)) from None
+        self.signals.install()
         return config
 
     # -- files -------------------------------------------------------------------
@@ -344,6 +359,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        try:
+            self._finish(config)
+        finally:
+            self.signals.restore()
+
+    def _finish(self, config) -> None:
         if self.indexer is not None:
             try:
                 summary = self.indexer.finish(keep_stage=self.swap is not None)
@@ -366,7 +387,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return
         self.swap.commit()
 
+    @event_priority(-100)  # last: a file-system error becomes a message (Abort) instead of a traceback
     def on_build_error(self, *, error):
+        self._remove_working_folders()
+        self.signals.restore()
+        if isinstance(error, OSError) and self.config_file is not None:
+            log.error(file_error(error, self.config_file, self.site_target))
+            raise Abort("ファイルを読み書きできなかったため、ビルドを中止しました。") from None
+
+    def _remove_working_folders(self) -> None:
+        """A failed or interrupted build: stop Pagefind, remove the staged site and the staged pages."""
         if self.indexer is not None:
             self.indexer.abort()
             self.indexer = None

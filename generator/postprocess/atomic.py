@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,6 +71,7 @@ class AtomicSite:
         self.old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
         self.later: list[Path] = []
         shutil.rmtree(self.staging, ignore_errors=True)
+        remove_stale(self.target)
 
     def remove_later(self, path: Path) -> None:
         """A working folder of this build's (beside the site) to remove with the previous site, in the background."""
@@ -81,7 +83,12 @@ class AtomicSite:
         shutil.rmtree(self.old, ignore_errors=True)
         if self.target.exists():
             os.replace(self.target, self.old)
-        os.replace(self.staging, self.target)
+        try:
+            os.replace(self.staging, self.target)
+        except OSError:
+            if self.old.exists() and not self.target.exists():
+                os.replace(self.old, self.target)  # the previous site goes back
+            raise
         for i, path in enumerate(self.later, 1):
             if path.exists():  # under the name an interrupted removal is found by, at the next build
                 os.replace(path, self.old.with_name(f"{self.old.name}-{i}"))
@@ -93,6 +100,62 @@ class AtomicSite:
         for path in self.later:
             shutil.rmtree(path, ignore_errors=True)
         self.later = []
+
+
+def _working_folder(site_name: str) -> re.Pattern:
+    """The working folders a build of ``site_name`` makes beside it, with the process id(s) in their names:
+    ``.site.building-PID`` (the staged site), ``.site.building-PID.pagefind-stage-PID`` (the search index's
+    staged pages) and ``.site.pagefind-stage-PID`` (the same, for a build straight into ``site/``)."""
+    name = re.escape(site_name)
+    return re.compile(rf"\.{name}\.(?:building-(\d+)(?:\.pagefind-stage-(\d+))?|pagefind-stage-(\d+))")
+
+
+def process_running(pid: int) -> bool:
+    """Whether a process ``pid`` exists (this one included); when it cannot be told, it is taken to run."""
+    if pid == os.getpid() or os.name != "posix":  # elsewhere, signal 0 is not a harmless probe
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except (OverflowError, ValueError):  # no process has such an id
+        return False
+    return True
+
+
+def stale_working_folders(target: Path) -> list[Path]:
+    """Working folders beside ``target`` left by builds whose process no longer runs (killed, or stopped
+    before they could clean up). A folder of a running build (another one in the same project) is kept."""
+    pattern = _working_folder(target.name)
+    stale = []
+    try:
+        entries = sorted(target.parent.iterdir())
+    except OSError:
+        return []
+    for path in entries:
+        m = pattern.fullmatch(path.name)
+        if m and not any(process_running(int(pid)) for pid in m.groups() if pid):
+            stale.append(path)
+    return stale
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Rename the stale working folders beside ``target`` to the names of a previous site (``.site.old-…``,
+    which every swap removes, so an interrupted removal is finished later), and remove them in the
+    background. Returns the folders found."""
+    stale = stale_working_folders(target)
+    moved = []
+    for path in stale:
+        away = target.with_name(f".{target.name}.old-{os.getpid()}-stale-{path.name.lstrip('.')}")
+        try:
+            os.replace(path, away)
+        except OSError:
+            continue  # removed meanwhile, or not ours to move: tried again at the next build
+        moved.append(away)
+    remove_in_background(moved)
+    return stale
 
 
 def strict_warnings() -> bool:

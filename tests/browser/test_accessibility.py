@@ -1,10 +1,7 @@
 """Accessibility in a real browser: axe-core on every kind of page, and no sideways scrolling.
 
 Every violation axe reports is printed (for diagnosis). A page fails on any
-violation of impact ``serious`` or ``critical``, except the ones listed in
-``KNOWN``: those come from outside the search UI (Material's palette, other
-templates), each kept visible by its own strict xfail test, so fixing one
-turns its test into an XPASS that asks for the entry to be removed.
+violation of impact ``serious`` or ``critical``; there is no list of tolerated ones.
 """
 
 from __future__ import annotations
@@ -12,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
@@ -70,22 +66,6 @@ def message(node: dict) -> str:
     return checks[0].get("message", "")
 
 
-@dataclass(frozen=True)
-class Known:
-    """A serious violation whose cause is outside the search UI (described for the report)."""
-
-    name: str
-    rule: str
-    where: str
-    match: Callable[[dict], bool]
-
-    def covers(self, rule: str, node: dict) -> bool:
-        return rule == self.rule and self.match(node)
-
-
-KNOWN = ()
-
-
 @pytest.fixture(scope="module")
 def axe_results(browser, base_url):
     """{page name: (violations, problems, scrollWidth)}: each page loaded once at 1280×800, shared by the tests below."""
@@ -119,25 +99,9 @@ def test_axe_finds_no_serious_violations(axe_results, name):
         for v in violations
         if v["impact"] in BLOCKING
         for node in v["nodes"]
-        if not any(k.covers(v["id"], node) for k in KNOWN)
     ]
     assert unexplained == []
     assert problems == []
-
-
-@pytest.mark.parametrize(
-    "known",
-    [pytest.param(k, id=k.name, marks=pytest.mark.xfail(strict=True, reason=f"{k.rule}: {k.where}")) for k in KNOWN],
-)
-def test_known_violation_is_gone(axe_results, known):
-    found = [
-        f"{name}: {target(node)}"
-        for name, (violations, _, _) in axe_results.items()
-        for v in violations
-        for node in v["nodes"]
-        if known.covers(v["id"], node)
-    ]
-    assert found == []
 
 
 def test_no_sideways_scrolling_at_1280(axe_results):

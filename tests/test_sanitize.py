@@ -1,0 +1,64 @@
+"""The allow-list on case pages: what Markdown renders passes nh3 and external links get ``rel``.
+
+The input policy (``records.policy``) refuses raw HTML in narratives, so the
+allow-list is the second line: these tests put hostile HTML behind the policy
+(directly into ``ArticleProcessor.clean``, and through a build hook that adds
+it to a case page's Markdown) and check that none of it ships.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.postprocess.settings import Settings
+from generator.postprocess.site import ArticleProcessor
+
+from .sitebuild import article, copy_bundled, mkdocs_build
+
+HOSTILE = (
+    '<p>本文<img src="photo.png" onerror="alert(1)" alt="写真">'
+    '<a href="https://example.org/" onclick="steal()">外部の資料</a>'
+    '<a href="javascript:alert(2)">だます</a>'
+    "<script>alert(3)</script>"
+    '<span style="position:fixed" onmouseover="x()">覆う</span></p>'
+)
+HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+EXTERNAL = re.compile(r'<a [^>]*href="(?:https?:)?//[^"]*"[^>]*>')
+
+
+def test_clean_on_a_case_page_removes_handlers_scripts_and_unsafe_links():
+    html = ArticleProcessor(Settings(), []).clean(HOSTILE, "cases/x.md")
+    assert HANDLER.search(html) is None, html
+    assert "<script" not in html and "alert(3)" not in html
+    assert "javascript:" not in html and "position:fixed" not in html
+    assert '<img src="photo.png" alt="写真">' in html  # what is allowed stays
+    assert '<a href="https://example.org/" rel="noopener noreferrer">外部の資料</a>' in html
+
+
+def test_a_case_page_built_with_hostile_html_behind_the_policy_ships_none_of_it(tmp_path):
+    """A hook adds raw HTML to one case page's Markdown (as a gap in the input policy would):
+    the built page has no event handler, no script, and every external link has rel="noopener noreferrer"."""
+    project = copy_bundled(tmp_path / "p")
+    (project / "smuggle.py").write_text(
+        "HOSTILE = " + repr(HOSTILE) + "\n\n"
+        "def on_page_markdown(markdown, page, config, files):\n"
+        "    if page.file.src_uri == 'cases/kawane.md':\n"
+        "        return markdown + '\\n\\n' + HOSTILE + '\\n'\n"
+        "    return markdown\n",
+        encoding="utf-8",
+    )
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - smuggle.py\n", encoding="utf-8")
+    mkdocs_build(project)
+    html = article((project / "site" / "cases" / "kawane" / "index.html").read_text(encoding="utf-8"))
+    assert "外部の資料" in html and "photo.png" in html, "the hook's HTML reached the page"
+    assert HANDLER.search(html) is None, HANDLER.search(html).group(0)
+    assert "<script" not in html and "javascript:" not in html and "position:fixed" not in html
+    external = EXTERNAL.findall(html)
+    assert len(external) > 4  # the case's sources and the smuggled link
+    assert [a for a in external if 'rel="noopener noreferrer"' not in a] == []
+    # Every case page: its sources leave the site with rel, and nothing carries a handler.
+    for path in (project / "site" / "cases").glob("*/index.html"):
+        body = article(path.read_text(encoding="utf-8"))
+        assert HANDLER.search(body) is None, path
+        assert [a for a in EXTERNAL.findall(body) if 'rel="noopener noreferrer"' not in a] == [], path
