@@ -266,6 +266,8 @@ def mixed_scripts(host: str) -> str | None:
 
     Punycode labels (``xn--``) are decoded first, so that a host written either way is judged the same.
     """
+    if host.isascii() and "xn--" not in host.lower():
+        return None  # only Latin letters
     name_part = host.rpartition(":")[0] if host.count(":") == 1 else host  # without a port
     labels = []
     for label in name_part.split("."):

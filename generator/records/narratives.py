@@ -97,6 +97,8 @@ def text_problems(text: str) -> list[tuple[int, int, str]]:
 
 def structure_problems(text: str) -> list[tuple[int, int, str]]:
     """Front matter, h1 headings and skipped heading levels, as (0-based line, 0-based column, message)."""
+    if "#" not in text and "=" not in text and not text.startswith("---"):
+        return []  # no heading and no front matter can be written without one of these
     lines = text.split("\n")
     problems = []
     if lines[0].rstrip() == "---" and any(line.rstrip() in _CLOSING for line in lines[1:]):
