@@ -124,3 +124,24 @@ def test_serve_builds_once_per_change_and_then_stays_idle(tmp_path, options):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def test_dirty_serve_stops_serving_a_deleted_case(tmp_path):
+    """MkDocs' --dirty build keeps old output files: the page of a record that was deleted must go."""
+    project = copy_bundled(tmp_path / "p")
+    proc, port = start_serve(project, "--dirty", "--no-strict")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        listing = f"{base}/index/prefecture/shimane/"
+        assert wait_for(lambda: "波多コミュニティ協議会" in (fetch(f"{base}/cases/hata/") or ""), 90), (
+            "server did not come up"
+        )
+        assert "cases/hata/" in (fetch(listing) or "")
+        (project / "data" / "cases" / "hata.yaml").unlink()
+        (project / "content" / "cases" / "hata.md").unlink(missing_ok=True)
+        assert wait_for(lambda: fetch(f"{base}/cases/hata/") is None, 60), "the deleted case's page is still served"
+        assert wait_for(lambda: "cases/hata/" not in (fetch(listing) or "cases/hata/"), 30)
+        assert not (project / "site" / "cases" / "hata").exists()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
