@@ -137,6 +137,13 @@ def export_docs(
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(mark_content(markdown, rel), encoding="utf-8")
             count += 1
+        for rel, content in renderer.site_files():
+            dest = docs / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, dest)
+            else:
+                dest.write_bytes(content)
         for rel, source in ASSET_FILES.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, docs / rel)

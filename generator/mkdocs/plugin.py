@@ -203,6 +203,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._mark_changed_markers(files, {f"cases/{i}.md" for i in narratives})
             self._remove_gone(config, self.generated - generated)
             self.generated = generated
+        for path, content in self.renderer.site_files():  # downloads, PDFs, pictures (pages.sitefiles)
+            _drop(files, path)
+            source = {"abs_src_path": str(content)} if isinstance(content, Path) else {"content": content}
+            files.append(File.generated(config, path, **source))
         for asset, source in ASSET_FILES.items():
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(source)))

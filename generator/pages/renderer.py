@@ -20,6 +20,7 @@ import jinja2
 from ..model.casebook import Casebook, Facet
 from ..records.registry import STAGE_SLUGS, STAGES
 from .context import PageContext, Shared
+from .sitefiles import site_files
 from .templating import environment
 
 _FACET_INTRO = {
@@ -81,6 +82,10 @@ class PageRenderer:
         for case in self.book.cases:
             yield self.case_path(case.id), self.case(case)
         yield from self.index_pages()
+
+    def site_files(self) -> Iterator[tuple[str, bytes | Path]]:
+        """Every file of the site that is not a Markdown page, as (docs-relative path, bytes or a file to copy)."""
+        yield from site_files(self)
 
     def index_pages(self) -> Iterator[tuple[str, str]]:
         book = self.book

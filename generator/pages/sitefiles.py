@@ -1,0 +1,36 @@
+"""Files of the site that are not Markdown pages: downloads, PDFs, pictures, configuration.
+
+A producer is a function ``producer(renderer) -> Iterable[(docs-relative path, content)]`` where the content
+is ``bytes`` (written as it is) or a ``Path`` (copied; e.g. a cached PDF). Producers are listed in
+``PRODUCERS``; a feature adds its own with one line. The MkDocs plugin adds what they give as generated
+files (``on_files``), ``casebook export-docs`` writes them into ``docs/``, so every engine publishes them.
+
+A producer must be cheap when its inputs did not change (``mkdocs serve`` calls it on every rebuild):
+cache expensive output by a hash of its inputs and return the cached ``Path``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .renderer import PageRenderer
+
+SiteFile = tuple[str, bytes | Path]
+Producer = Callable[["PageRenderer"], Iterable[SiteFile]]
+
+PRODUCERS: list[Producer] = []
+"""Every producer of site files, in the order their files are added."""
+
+
+def site_files(renderer: PageRenderer) -> Iterator[SiteFile]:
+    """Every non-page file of the site, from every producer; a path given twice is an error."""
+    seen: set[str] = set()
+    for producer in PRODUCERS:
+        for path, content in producer(renderer):
+            if path in seen:
+                raise ValueError(f"site file {path} is produced twice")
+            seen.add(path)
+            yield path, content
