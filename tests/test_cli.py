@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -154,6 +155,7 @@ def test_new_creates_a_record(cli, project):
     assert record["prefecture"] == "広島県"
     assert record["legal_form"] == "任意団体"
     assert record["status"] == "下書き"
+    assert record["updated"] == dt.date.today()  # the record's own date of its last change (issue 22)
 
 
 def test_new_record_names_the_schema_for_editors(cli, project, repo_root):

@@ -315,10 +315,13 @@ def test_verified_date_rejects_other_iso_forms(check, valid, value):
 
 
 def test_verified_date_in_future_rejected(check, valid):
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    err = only(check(valid + f"verified: {tomorrow}\n"))
-    assert str(err) == f"{X}:17:11: verified: 未来の日付は書けません: {tomorrow}"
+    # "Today" is today somewhere on Earth (up to UTC+14): a date written in Japan in the morning passes a UTC CI.
+    latest = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
+    future = (latest + dt.timedelta(days=1)).isoformat()
+    err = only(check(valid + f"verified: {future}\n"))
+    assert str(err) == f"{X}:17:11: verified: 未来の日付は書けません: {future}"
     assert check(valid + f"verified: {dt.date.today().isoformat()}\n") == []
+    assert check(valid + f"verified: {latest.isoformat()}\n") == []
 
 
 # --- 6. vocabulary fields ------------------------------------------------------------------
@@ -1149,3 +1152,34 @@ def test_integers_must_be_plain_decimal(check, valid, written):
 def test_plain_decimal_integers_are_read_as_written(project, valid, written, value):
     root = project({"x.yaml": valid + f"population:\n  people: {written}\n  year: 2020\n"})
     assert load_dataset(root).cases[0].population.people == value
+
+
+# --- updated: the record's own date of its last change (issue 22: reproducible dates) -------------------
+
+
+def test_updated_date_is_read(project, errors_of, valid):
+    from generator.records import load_dataset
+
+    root = project({"x.yaml": valid + "updated: 2025-04-01\n"})
+    assert load_dataset(root).cases[0].updated == "2025-04-01"
+
+
+@pytest.mark.parametrize("value", ["2025/04/01", "2025-02-30", "先週"])
+def test_updated_date_format(check, valid, value):
+    err = only(check(valid + f"updated: {value}\n"))
+    assert (err.location.line + 1, err.location.column + 1, err.field) == (17, 10, "updated")
+    assert "YYYY-MM-DD" in err.message
+
+
+def test_updated_date_in_future_rejected(check, valid):
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    assert str(only(check(valid + f"updated: {future}\n"))) == f"{X}:17:10: updated: 未来の日付は書けません: {future}"
+
+
+def test_updated_before_verified_rejected_at_its_line(check, valid):
+    err = only(check(valid + "updated: 2025-01-31\nverified: 2025-03-01\n"))
+    assert str(err) == (
+        f"{X}:17:10: updated: 更新日（updated: 2025-01-31）が最終確認日（verified: 2025-03-01）より前です。"
+        "事実を確かめた日には記録も変えているはずなので、updated を 2025-03-01 以降の日付にしてください。"
+    )
+    assert check(valid + "verified: 2025-03-01\nupdated: 2025-03-01\n") == []

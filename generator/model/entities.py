@@ -96,6 +96,8 @@ class Case:
     body: str | None = None
     completeness: str = "部分的"
     verified: str | None = None
+    updated: str | None = None
+    """YYYY-MM-DD of the record's last change, written in the record (never read from git: reproducible)."""
     status: str = "公開"
     location: Location = field(default=Location(""), compare=False, repr=False)
     more: tuple[tuple[str, object], ...] = ()

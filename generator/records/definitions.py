@@ -132,6 +132,19 @@ def _population_rule(values, node, field, w: Walk):
         w.error(node, field, "人口（people）か世帯数（households）の少なくとも一方を書いてください。")
 
 
+def _dates_rule(values, node, field, w: Walk):
+    """``updated`` is not before ``verified``: checking the facts means editing the record on that day."""
+    updated, verified = values.get("updated"), values.get("verified")
+    if updated and verified and updated < verified:
+        at = next(v for k, v in node.value if getattr(k, "value", None) == "updated")
+        w.error(
+            at,
+            "updated",
+            f"更新日（updated: {updated}）が最終確認日（verified: {verified}）より前です。"
+            f"事実を確かめた日には記録も変えているはずなので、updated を {verified} 以降の日付にしてください。",
+        )
+
+
 def source_record(url_required: bool) -> Record:
     return Record(
         (
@@ -251,9 +264,16 @@ CASE = Record(
             description="情報の完全度: 完全・部分的・要出典",
         ),
         Field("verified", Date(), description="事実を最後に確かめた日（YYYY-MM-DD）"),
+        Field(
+            "updated",
+            Date(),
+            description="この事例の記録（と本文 content/cases/<id>.md）を最後に変えた日（YYYY-MM-DD）。"
+            "ページの「更新日」と「最近更新された事例」に使う",
+        ),
         Field("status", Choice(choices=STATUSES), default="公開", description="公開 または 下書き"),
     ),
     factory=Case.from_fields,
+    rules=(_dates_rule,),
     located=True,
     title="地域運営組織の事例レコード",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def write_new_case(root: Path, given: dict[str, str], force: bool = False) -> Pa
     vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
     if errors:
         raise NewCaseError(errors)
-    text = _TEMPLATES.get_template("new_case.yaml.j2").render(vocab=vocab, **given)
+    text = _TEMPLATES.get_template("new_case.yaml.j2").render(vocab=vocab, today=dt.date.today().isoformat(), **given)
     node = compose(text, display, errors)
     w = Walk(display, errors, vocab)
     if node is not None:
