@@ -56,8 +56,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
     help="github: プルリクエストの注釈の形で出す",
 )
 @click.option("--no-cache", is_flag=True, help="前回の検査結果を使わず、すべてのファイルを読み直す")
+@click.option("--strict", is_flag=True, help="警告（更新日 updated の付け忘れ）も問題として終了コード 1 にする")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool, strict: bool) -> None:
     """事例レコードを検査する（PATHS を省くとすべて）。問題がなければ終了コード 0。"""
     from .records import load_dataset
     from .records.files import expand_paths
@@ -69,9 +70,38 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bo
     except DataError as exc:
         _print_errors(exc.errors, fmt)
         sys.exit(1)
+    warnings = _date_warnings(root, ds.cases)
+    for w in warnings:
+        click.echo(w.github().replace("::error", "::warning", 1) if fmt == "github" else str(w))
     drafts = len(ds.cases) - len(ds.published)
     extra = f"（うち下書き {drafts} 件）" if drafts else ""
     click.echo(f"問題はありません: 事例 {len(ds.cases)} 件{extra}、用語 {len(ds.glossary)} 件。", err=fmt == "github")
+    if warnings:
+        click.echo(f"警告が {len(warnings)} 件あります。", err=fmt == "github")
+        if strict:
+            sys.exit(1)
+
+
+def _date_warnings(root: Path, cases) -> list[CaseError]:
+    """A warning for each case whose record or narrative changed in git after its ``updated`` date,
+    located at its ``updated:`` line (or the record's start when it has none)."""
+    from .model.history import stale_updates
+    from .records import Location
+
+    out = []
+    for case, changed in stale_updates(root, cases, ("data/cases", "content/cases")):
+        where = case.location
+        try:
+            lines = (root / where.path).read_text(encoding="utf-8").split("\n")
+            where = Location(where.path, next(i for i, t in enumerate(lines) if t.startswith("updated:")))
+        except (OSError, UnicodeDecodeError, StopIteration):
+            pass
+        if case.updated:
+            text = f"警告: この事例は {changed} に変わっていますが、更新日が {case.updated} のままです。"
+        else:
+            text = f"警告: 更新日（updated）がありません。この事例は {changed} に変わっています。"
+        out.append(CaseError(where, "updated", text + f"「updated: {changed}」にしてください。"))
+    return sorted(out)
 
 
 @main.command()

@@ -25,7 +25,6 @@ import yaml
 
 from .mkdocs.theme import THEME
 from .model.casebook import build_casebook
-from .model.history import last_updated
 from .pages.markers import fill_markers
 from .pages.renderer import PageRenderer
 from .postprocess.settings import casebook_options, read_mkdocs_yml
@@ -112,7 +111,7 @@ def export_docs(
     dataset = load_dataset(root, data_dir, content_dir)
     book = build_casebook(dataset, include_drafts=drafts or bool(options.get("drafts")))
     templates = root / options["templates_dir"] if options.get("templates_dir") else None
-    renderer = PageRenderer(book, last_updated(root, data_dir), templates)
+    renderer = PageRenderer(book, templates)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from ..model.casebook import Casebook, build_casebook
-from ..model.history import last_commit_epoch, last_updated
+from ..model.history import set_source_date_epoch
 from ..pages.deferred import defer_html, page_toc, restore_html
 from ..pages.markers import MARKER, fill_markers
 from ..pages.renderer import PageRenderer
@@ -162,15 +162,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.book = build_casebook(dataset, include_drafts=drafts)
         templates = root / settings.templates_dir if settings.templates_dir else None
         memo = self.memo if self.incremental else None
-        self.renderer = PageRenderer(
-            self.book, last_updated(root, self.data_dir), templates, config.use_directory_urls, memo
-        )
+        self.renderer = PageRenderer(self.book, templates, config.use_directory_urls, memo)
         self.articles = ArticleProcessor(settings, self.book.glossary, config.use_directory_urls)
         log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
-        if "SOURCE_DATE_EPOCH" not in os.environ:  # reproducible dates (sitemap): the last commit's time
-            epoch = last_commit_epoch(root)
-            if epoch:
-                os.environ["SOURCE_DATE_EPOCH"] = epoch
+        set_source_date_epoch(self.book.cases)  # the sitemap's dates: from the records, not from git
         self.swap = None
         try:  # the output folder is made now: a site that cannot be written stops the build before any work
             if not (self.is_serve or self.is_dirty):

@@ -67,7 +67,7 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
     if name == "recent-cases":
 
         def updated(c):
-            return renderer.updated.get(c.id) or c.verified or ""
+            return c.updated or c.verified or ""
 
         ordered = sorted(book.cases, key=updated, reverse=True)
         return renderer.render("recent_cases.md.j2", here, items=[(c, updated(c) or None) for c in ordered[:RECENT]])

@@ -43,14 +43,11 @@ class PageRenderer:
     def __init__(
         self,
         book: Casebook,
-        updated: dict[str, str] | None = None,
         templates: Path | None = None,
         directory_urls: bool = True,
         memo: dict | None = None,
     ):
         self.book = book
-        self.updated = updated or {}
-        """Case id → YYYY-MM-DD of its last change (``model.history``)."""
         self.directory_urls = directory_urls
         self.memo = memo
         """path → (inputs, Markdown), kept across ``mkdocs serve`` rebuilds."""
