@@ -274,16 +274,27 @@ def git_commit(project: Path, date: str, *paths: str) -> None:
     subprocess.run([*git, "commit", "-q", "-m", date], cwd=project, env=env, check=True, capture_output=True)
 
 
-def test_recent_cases_come_from_git_history_newest_first(tmp_path):
-    """The home page's 「最近更新された事例」 in a real repository whose commits have different dates."""
+def test_recent_cases_come_from_the_records_newest_first(tmp_path):
+    """The home page's 「最近更新された事例」: the records' ``updated:`` dates, newest first, inside a real git
+    repository whose commits have other dates in another order (dates never come from git: issue 22)."""
     project = copy_bundled(tmp_path / "p")
+    cases = project / "data" / "cases"
+
+    def set_updated(record: Path, day: str) -> None:
+        text = record.read_text(encoding="utf-8")
+        record.write_text(re.sub(r"(?m)^updated: .*$", f"updated: {day}", text), encoding="utf-8")
+
+    for record in cases.glob("*.yaml"):
+        set_updated(record, "2020-01-01")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
-    git_commit(project, "2020-01-01T09:00:00+09:00")
+    git_commit(project, "2021-01-01T09:00:00+09:00")
     touched = {"kawane": "2024-03-01", "hata": "2024-05-01", "aoga": "2024-02-01"}
-    for case_id, day in sorted(touched.items(), key=lambda item: item[1]):  # commit order ≠ the expected order
-        record = project / "data" / "cases" / f"{case_id}.yaml"
-        record.write_text(record.read_text(encoding="utf-8") + "# 更新\n", encoding="utf-8")
-        git_commit(project, f"{day}T12:00:00+09:00", f"data/cases/{case_id}.yaml")
+    commits = ("2025-03-01", "2025-02-01", "2025-01-01")  # the newest record date is committed first
+    for (case_id, day), when in zip(
+        sorted(touched.items(), key=lambda item: item[1], reverse=True), commits, strict=True
+    ):
+        set_updated(cases / f"{case_id}.yaml", day)
+        git_commit(project, f"{when}T12:00:00+09:00", f"data/cases/{case_id}.yaml")
     about = project / "content" / "about.md"  # a later commit that touches no record changes no date
     about.write_text(about.read_text(encoding="utf-8") + "\n追記です。\n", encoding="utf-8")
     git_commit(project, "2025-06-01T12:00:00+09:00", "content/about.md")
@@ -299,6 +310,7 @@ def test_recent_cases_come_from_git_history_newest_first(tmp_path):
         assert re.search(r"</a></strong>[^<]*— (\d{4}-\d\d-\d\d) 更新", item).group(1) == day
     rest = recent[recent.index(f'href="cases/{ids[3]}/"') :]
     assert "— 2020-01-01 更新" in rest[: rest.index("</li>")]
+    assert "更新日: 2024-05-01" in article(page(project, "cases/hata"))
 
 
 def test_nav_never_lists_case_pages(bundled, book):

@@ -16,7 +16,7 @@ from . import registry
 from .compound import Field, ListOf, MapOf, Record
 from .errors import CaseError, Location
 from .fields import INVALID, Choice, Date, Int, Text, Url, Vocab, Walk, this_year
-from .narratives import structure_problems
+from .narratives import case_links, structure_problems
 from .policy import markdown_problems
 from .registry import COMPLETENESS, KINDS, STAGES, STATUSES, STRUCTURES
 
@@ -41,9 +41,19 @@ class MarkdownText(Text):
 
     def accept(self, value, node, field, w):
         problems = markdown_problems(value) + structure_problems(value)
-        if not problems:
-            return value
         at = node.start_mark
+        if not problems:
+            links = case_links(value)
+            if not links:
+                return value
+            source, value_lines = w.text.split("\n")[at.line : node.end_mark.line + 1], value.split("\n")
+            return Body(
+                value,
+                tuple(
+                    (case_id, target, Location(w.display, *_find(source, at, value_lines, line, column)))
+                    for line, column, case_id, target in links
+                ),
+            )
         source = w.text.split("\n")[at.line : node.end_mark.line + 1]
         value_lines = value.split("\n")
         for line, column, message in problems:
@@ -51,6 +61,21 @@ class MarkdownText(Text):
                 CaseError(Location(w.display, *_find(source, at, value_lines, line, column)), field, message)
             )
         return INVALID
+
+
+class Body(str):
+    """A record's ``body`` that links to other cases: the text, and each link as (case id, link, where in the
+    file). Whether a linked case is published is only known once every record is read (``load.check_cases``)."""
+
+    links: tuple[tuple[str, str, Location], ...]
+
+    def __new__(cls, text: str, links: tuple = ()):
+        body = super().__new__(cls, text)
+        body.links = links
+        return body
+
+    def __reduce__(self):  # pickled by the validation cache
+        return (Body, (str(self), self.links))
 
 
 def _find(source: list[str], at, value_lines: list[str], line: int, column: int) -> tuple[int, int]:

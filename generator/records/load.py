@@ -20,7 +20,7 @@ from .cache import ValidationCache, content_key
 from .errors import CaseError, DataError, Location
 from .fields import INVALID, Walk
 from .files import Places, case_files, display_path, stray_files
-from .narratives import case_link_problems, read_narrative, structure_problems, text_problems
+from .narratives import case_link_message, case_link_problems, read_narrative, structure_problems, text_problems
 from .policy import markdown_problems
 from .yamlnodes import MAX_RECORD_CHARS, read_document
 
@@ -187,6 +187,12 @@ def check_cases(
         else:
             first[case.id] = case
     published = {case.id: case.published for case in cases}
+    for case in cases:  # links to other cases in a record's body: located at the body's line, as in narratives
+        if case.published:
+            for case_id, target, where in getattr(case.body, "links", ()):
+                message = case_link_message(case_id, target, published, complete)
+                if message:
+                    errors.append(CaseError(where, "body", message))
     places = Places(root)
     for case_id, path in sorted(narratives.items()):
         case = first.get(case_id)

@@ -151,12 +151,9 @@ def structure_problems(text: str) -> list[tuple[int, int, str]]:
     return problems
 
 
-def case_link_problems(text: str, cases: dict[str, bool], complete: bool = True) -> list[tuple[int, int, str]]:
-    """Links to other case pages that will not exist: to a draft, or (when ``cases`` is ``complete``) to no case.
-
-    ``cases`` maps every loaded id to whether it is published.
-    """
-    problems = []
+def case_links(text: str) -> list[tuple[int, int, str, str]]:
+    """Relative links to case pages in Markdown, as (0-based line, 0-based column, case id, link as written)."""
+    links = []
     for i, line in enumerate(text.split("\n")):
         targets = [(m.start(2), m.group(2)) for m in INLINE_LINK.finditer(line) if not m.group(1)]
         m = REFERENCE.match(line)
@@ -164,22 +161,34 @@ def case_link_problems(text: str, cases: dict[str, bool], complete: bool = True)
             targets.append((m.start(1), m.group(1)))
         for column, target in targets:
             case_id = _linked_case(target)
-            if case_id is None:
-                continue
-            published = cases.get(case_id)
-            if published is None and complete:
-                problems.append(
-                    (i, column, f"リンク先の事例「{case_id}」はありません。id を確かめてください: {target}")
-                )
-            elif published is False:
-                problems.append(
-                    (
-                        i,
-                        column,
-                        f"リンク先の事例「{case_id}」は下書き（status: 下書き）なので、ページが作られません。"
-                        f"リンクを外すか、その事例を公開してください: {target}",
-                    )
-                )
+            if case_id is not None:
+                links.append((i, column, case_id, target))
+    return links
+
+
+def case_link_message(case_id: str, target: str, cases: dict[str, bool], complete: bool = True) -> str | None:
+    """Why a link to case ``case_id`` will not work (a draft, or when ``complete`` no such case), or None.
+
+    ``cases`` maps every loaded id to whether it is published.
+    """
+    published = cases.get(case_id)
+    if published is None and complete:
+        return f"リンク先の事例「{case_id}」はありません。id を確かめてください: {target}"
+    if published is False:
+        return (
+            f"リンク先の事例「{case_id}」は下書き（status: 下書き）なので、ページが作られません。"
+            f"リンクを外すか、その事例を公開してください: {target}"
+        )
+    return None
+
+
+def case_link_problems(text: str, cases: dict[str, bool], complete: bool = True) -> list[tuple[int, int, str]]:
+    """Links to other case pages that will not exist: to a draft, or (when ``cases`` is ``complete``) to no case."""
+    problems = []
+    for line, column, case_id, target in case_links(text):
+        message = case_link_message(case_id, target, cases, complete)
+        if message:
+            problems.append((line, column, message))
     return problems
 
 

@@ -253,6 +253,30 @@ def test_narrative_link_to_a_draft_is_reported_at_validate_time(tmp_path):
     ]
 
 
+def test_body_link_to_a_draft_is_reported_at_validate_time_at_its_line(tmp_path):
+    """A record's ``body`` (Markdown in the YAML) linking to a draft: the narrative's message, at the body's line."""
+    root = make_project(tmp_path)
+    body = "body: |\n  ## なりたち\n\n  [となり](y.md#a)と[同じ](../cases/y.md)。\n\n  [ref]: ./y.md\n"
+    (root / "data" / "cases" / "x.yaml").write_text(VALID + body, encoding="utf-8")
+    quoted = 'body: "## 下書きの本文\\n\\n[戻る](x.md)と[となり](z.md)"\nstatus: 下書き\n'
+    (root / "data" / "cases" / "y.yaml").write_text(VALID.replace("id: x\n", "id: y\n") + quoted, encoding="utf-8")
+    one_line = 'body: "## 本文\\n\\n[下書き](y.md)と[公開](x.md)です。"\n'
+    (root / "data" / "cases" / "z.yaml").write_text(VALID.replace("id: x\n", "id: z\n") + one_line, encoding="utf-8")
+    errors, seconds = validate(root)
+    assert seconds < TIME_LIMIT
+    message = (
+        "body: リンク先の事例「y」は下書き（status: 下書き）なので、ページが作られません。"
+        "リンクを外すか、その事例を公開してください: "
+    )
+    column = one_line.index("y.md") + 1
+    assert [str(e) for e in errors] == [
+        f"data/cases/x.yaml:20:9: {message}y.md#a",
+        f"data/cases/x.yaml:20:22: {message}../cases/y.md",
+        f"data/cases/x.yaml:22:10: {message}./y.md",
+        f"data/cases/z.yaml:17:{column}: {message}y.md",
+    ]  # y is a draft itself: its links are not checked (its page is not built)
+
+
 # --- escaped plain text: the exact safe HTML -----------------------------------------------------------
 
 
