@@ -307,10 +307,11 @@ def test_recent_cases_come_from_the_records_newest_first(tmp_path):
     assert len(ids) > 3
     for case_id, day in touched.items():
         item = recent[recent.index(f'href="cases/{case_id}/"') :]
-        assert re.search(r"</a></strong>[^<]*— (\d{4}-\d\d-\d\d) 更新", item).group(1) == day
+        year, month, dd = (int(n) for n in day.split("-"))
+        assert re.search(r"</a></strong>[^<]*— (\d{4}年\d+月\d+日) 更新", item).group(1) == f"{year}年{month}月{dd}日"
     rest = recent[recent.index(f'href="cases/{ids[3]}/"') :]
-    assert "— 2020-01-01 更新" in rest[: rest.index("</li>")]
-    assert "更新日: 2024-05-01" in article(page(project, "cases/hata"))
+    assert "— 2020年1月1日 更新" in rest[: rest.index("</li>")]
+    assert "更新日: 2024年5月1日" in article(page(project, "cases/hata"))
 
 
 def test_nav_never_lists_case_pages(bundled, book):

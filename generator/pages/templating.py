@@ -45,6 +45,7 @@ def _environment(override: str | None) -> jinja2.Environment:
         yaml_str=text.yaml_str,
         pf=text.pagefind_value,
         line=text.one_line,
+        jdate=text.japanese_date,
     )
     return env
 

@@ -96,3 +96,9 @@ def relative(here: str, target: str) -> str:
     target, _, anchor = target.partition("#")
     link = posixpath.relpath(target, posixpath.dirname(here) or ".")
     return link + ("#" + anchor if anchor else "")
+
+
+def japanese_date(iso: str) -> str:
+    """``2026-12-07`` → ``2026年12月7日`` (how residents read a date; the record keeps the ISO form)."""
+    year, month, day = iso.split("-")
+    return f"{year}年{int(month)}月{int(day)}日"
