@@ -203,6 +203,15 @@ def test_validate_warns_about_a_record_changed_without_its_date(origin, tmp_path
         record("bb", "い協議会", "い", "2026-02-02", "もう一度書き直しました。"), encoding="utf-8"
     )
     assert "data/cases/bb.yaml:20:1: updated: 警告: " in runner.invoke(main, ["--root", str(full), "validate"]).output
+    # a commit that only bumps aa's updated: is not a change of the case; its warning goes
+    commit(
+        full,
+        {"data/cases/aa.yaml": record("aa", "あ協議会", "あ", "2026-02-03", "変えた概要です。")},
+        "2026-02-03",
+        "d",
+    )
+    assert content_changes(full, ["data/cases"])["aa"] == "2026-02-02"
+    assert "aa.yaml" not in runner.invoke(main, ["--root", str(full), "validate"]).output
     # a shallow clone cannot tell, so it does not warn
     shallow = checkout(full, tmp_path / "shallow", "shallow")
     assert history_state(shallow) == "shallow"
