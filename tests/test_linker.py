@@ -77,3 +77,35 @@ def test_a_term_whose_prefix_is_another_term_is_linked_whole():
     assert html.endswith(
         'と<a class="cb-term" href="g/#shokibo" title="小規模多機能自治の説明">小規模多機能自治</a>。</p>'
     )
+
+
+# Found by the mutation run (make mutation): each test pins one branch of the linker.
+
+
+def test_a_term_inside_an_attribute_is_skipped_and_its_later_use_linked():
+    html = LINKER.link('<p title="地域運営組織について">説明</p><p>地域運営組織です。</p>', "g/")
+    assert html.startswith('<p title="地域運営組織について">説明</p><p><a class="cb-term" href="g/#rmo"'), html
+
+
+def test_a_term_at_the_very_start_of_the_text_is_linked():
+    assert LINKER.link("地域運営組織です。", "g/").startswith('<a class="cb-term" href="g/#rmo"')
+
+
+def test_a_term_right_after_a_skipped_element_is_linked():
+    html = LINKER.link("<p><code>x</code>地域運営組織</p>", "g/")
+    assert html == '<p><code>x</code><a class="cb-term" href="g/#rmo" title="地域運営組織の説明">地域運営組織</a></p>'
+
+
+def test_a_self_closing_skip_tag_does_not_end_the_scan_of_later_skipped_elements():
+    html = LINKER.link("<p><a/>文<code>地域運営組織</code>と組織</p>", "g/")
+    assert 'href="g/#rmo"' not in html and 'href="g/#soshiki"' in html, html
+
+
+def test_a_term_inside_an_unclosed_skipped_element_is_not_linked():
+    html = LINKER.link("<p>組織<pre>地域運営組織", "g/")
+    assert 'href="g/#rmo"' not in html and 'href="g/#soshiki"' in html, html
+
+
+def test_the_definition_is_escaped_in_the_title():
+    linker = GlossaryLinker([GlossaryTerm("協議会", "kyogikai", "よみ", 'A&B "引用" <b>', (Source("s"),))])
+    assert 'title="A&amp;B &quot;引用&quot; &lt;b&gt;"' in linker.link("<p>協議会</p>", "g/")

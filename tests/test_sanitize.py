@@ -62,3 +62,19 @@ def test_a_case_page_built_with_hostile_html_behind_the_policy_ships_none_of_it(
         body = article(path.read_text(encoding="utf-8"))
         assert HANDLER.search(body) is None, path
         assert [a for a in EXTERNAL.findall(body) if 'rel="noopener noreferrer"' not in a] == [], path
+
+
+def test_images_from_outside_the_site_lose_their_source_and_local_ones_keep_it():
+    html = ArticleProcessor(Settings(), []).clean(
+        '<p><img src="https://tracker.example/p.png" alt="外"><img src="//cdn.example/q.png" alt="外2">'
+        '<img src="../images/map.png" alt="地図"><a href="https://example.org/a.png">画像へのリンク</a></p>',
+        "cases/x.md",
+    )
+    assert "tracker.example" not in html and "cdn.example" not in html, html
+    assert '<img src="../images/map.png" alt="地図">' in html
+    assert 'href="https://example.org/a.png"' in html  # a link (not an image) to another host stays
+
+
+def test_a_page_without_images_is_cleaned_too():
+    html = ArticleProcessor(Settings(), []).clean('<p onclick="x()">本文<script>y()</script></p>', "cases/x.md")
+    assert html == "<p>本文</p>"

@@ -1183,3 +1183,46 @@ def test_updated_before_verified_rejected_at_its_line(check, valid):
         "事実を確かめた日には記録も変えているはずなので、updated を 2025-03-01 以降の日付にしてください。"
     )
     assert check(valid + "verified: 2025-03-01\nupdated: 2025-03-01\n") == []
+
+
+# Found by the mutation run (make mutation): hosts in one script, and values of the wrong shape.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://пример.рф/",
+        "https://xn--e1afmkfd.xn--p1ai/",
+        "https://日本語.jp/",
+        "https://www.pref.shimane.lg.jp:8443/",
+    ],
+)
+def test_a_host_written_in_one_script_is_accepted(check, valid, url):
+    """Cyrillic only, its punycode, Japanese with a Latin TLD, a port: no mix of Latin with Cyrillic or Greek."""
+    assert check(sub(valid, "url: https://example.jp/", f"url: {url}")) == []
+
+
+def test_a_mixed_host_with_a_port_is_still_refused(check, valid):
+    err = only(check(sub(valid, "url: https://example.jp/", "url: https://www.prеf.shimane.lg.jp:8443/")))
+    assert "ラテン文字とキリル文字「е」（U+0435）が混ざっています" in err.message
+
+
+@pytest.mark.parametrize("value", ["[270]", "{people: 270}"])
+def test_an_integer_given_as_a_list_or_mapping_is_located(check, valid, value):
+    err = only(check(valid + f"population:\n  people: {value}\n  year: 2020\n"))
+    assert (err.location.line + 1, err.location.column + 1, err.field, err.message) == (
+        18,
+        11,
+        "population.people",
+        "ここには数値を1つ書いてください。",
+    )
+
+
+def test_a_date_given_as_a_list_is_located(check, valid):
+    err = only(check(valid + "verified: [2024-01-01]\n"))
+    assert (err.location.line + 1, err.location.column + 1, err.field, err.message) == (
+        17,
+        11,
+        "verified",
+        "日付を YYYY-MM-DD の形で1つ書いてください。",
+    )
