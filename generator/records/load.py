@@ -17,6 +17,7 @@ from ..model.entities import Case, Dataset, GlossaryTerm, Vocabulary
 from . import definitions as d
 from . import registry
 from .cache import ValidationCache, content_key
+from .aliases import check_aliases
 from .errors import CaseError, DataError, Location
 from .fields import INVALID, Walk
 from .files import Places, case_files, display_path, stray_files
@@ -302,6 +303,7 @@ def load_dataset(
     check_cases(cases, narratives, root, errors, complete=case_paths is None)
     glossary = load_glossary(data_dir / "glossary.yaml", root, errors)
     national = load_national(data_dir / "national.yaml", root, errors)
+    check_aliases(vocab, glossary, errors)
     if errors:
         raise DataError(errors)
     return Dataset(vocab, cases, glossary, national, narratives)
