@@ -29,6 +29,8 @@ STAGE_PAGE_LIMIT = 20
 """A training page shows at most this many cases; the stage index lists them all."""
 RECENT = 5
 NATIONAL_SECTIONS = ("fy2017", "findings", "by_year", "targets", "notes")
+
+
 def fill_markers(renderer: PageRenderer, markdown: str, here: str, post: Callable[[str], str] | None = None) -> str:
     """Replace the markers of a hand-written page; ``post`` is applied to each marker's output."""
     if "casebook:" not in markdown:

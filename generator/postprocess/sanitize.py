@@ -25,7 +25,9 @@ ALLOWED_ATTRIBUTES = {
     "th": {"style"},
     "ol": {"start"},
 }
-FINDER_TAGS = ALLOWED_TAGS | {"button", "fieldset", "form", "input", "label", "legend", "noscript", "option", "section", "select"}
+FINDER_TAGS = ALLOWED_TAGS | {
+    "button", "fieldset", "form", "input", "label", "legend", "noscript", "option", "section", "select",
+}  # fmt: skip
 """The finders' pages (the search page, 「地域の状況から探す」) also hold their form controls."""
 FINDER_ATTRIBUTES = {
     **ALLOWED_ATTRIBUTES,

@@ -12,7 +12,7 @@ from .errors import CaseError
 
 def check_aliases(vocab: dict, glossary: list, errors: list[CaseError]) -> None:
     names: dict[str, str] = {}  # word → what it already names, said in a message
-    for name, vocabulary in vocab.items():
+    for vocabulary in vocab.values():
         for term in vocabulary.terms:
             names.setdefault(term.label, f"{vocabulary.title}「{term.label}」の見出し")
     for term in glossary:
@@ -29,7 +29,8 @@ def check_aliases(vocab: dict, glossary: list, errors: list[CaseError]) -> None:
         for j, alias in enumerate(aliases, 1):
             here = f"{field}[{j}]"
             if alias == label:
-                errors.append(CaseError(location, here, f"「{alias}」は見出しと同じです。別の言い方だけを書いてください。"))
+                message = f"「{alias}」は見出しと同じです。別の言い方だけを書いてください。"
+                errors.append(CaseError(location, here, message))
                 continue
             taken = names.get(alias)
             if taken is not None and taken != f"{where}の見出し":

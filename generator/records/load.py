@@ -16,8 +16,8 @@ import yaml
 from ..model.entities import Case, Dataset, GlossaryTerm, Vocabulary
 from . import definitions as d
 from . import registry
-from .cache import ValidationCache, content_key
 from .aliases import check_aliases
+from .cache import ValidationCache, content_key
 from .errors import CaseError, DataError, Location
 from .fields import INVALID, Walk
 from .files import Places, case_files, display_path, stray_files
