@@ -66,3 +66,30 @@ def situation_groups(book) -> list[dict]:
         }
         for field, legend in SITUATION_GROUPS
     ]
+
+
+def _script(ch: str) -> str:
+    if "\u3041" <= ch <= "\u309f":
+        return "hiragana"
+    if "\u30a0" <= ch <= "\u30ff":
+        return "katakana"
+    if "\u4e00" <= ch <= "\u9fff" or ch in "々〆ヶ":
+        return "kanji"
+    return "other"
+
+
+def script_runs(text: str) -> str:
+    """``text`` with a space wherever the script changes (羽置の里 → 羽置 の 里).
+
+    Indexed beside a case's name, so that a search for the whole name finds it however the
+    segmenter cuts the query: the page may hold 羽|置|の里 while the query asks for 羽置|の|里.
+    """
+    out: list[str] = []
+    last = None
+    for ch in text:
+        now = _script(ch)
+        if out and now != last and not out[-1].isspace() and not ch.isspace():
+            out.append(" ")
+        out.append(ch)
+        last = now
+    return "".join(out)
