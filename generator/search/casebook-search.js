@@ -518,7 +518,7 @@
         var metById = {};
         ranked.forEach(function (e) { metById[e.result.id] = e.met; });
         var results = ranked.map(function (e) { return e.result; });
-        var note = conditions.length > 1 ? "。選んだ " + conditions.length + " つの条件すべてにあてはまる事例は " + all + " 件です。あてはまる数の多い順に並べています" : "";
+        var note = conditions.length > 1 ? "。選んだ " + conditions.length + " つの条件すべてにあてはまる事例は " + all + " 件です。あてはまる数の多い順に並べています。" : "";
         showButton.textContent = results.length + "件を表示";
         return renderResults(list, status, results, 50, "選んだ条件にあてはまる事例は、まだありません。ほかの条件も選んでみてください。", note, function () { return mine === seq; }, {
           extra: function (data, result) {
@@ -527,8 +527,8 @@
             conditions.forEach(function (c, i) { (met.indexOf(i) >= 0 ? yes : no).push(c.value); });
             return el("p", { class: "cb-result__match" }, [
               el("strong", { text: conditions.length + "つのうち" + yes.length + "つ一致" }),
-              el("span", { text: "　あてはまる: " + yes.join("、") }),
-              no.length ? el("span", { text: "　あてはまらない: " + no.join("、") }) : null,
+              el("span", { text: "あてはまる: " + yes.join("、") }),
+              no.length ? el("span", { text: "あてはまらない: " + no.join("、") }) : null,
             ]);
           },
         });

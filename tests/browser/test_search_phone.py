@@ -84,7 +84,9 @@ def test_phone_touch_targets_are_44px(browse):
         )
         assert heights and min(heights) >= 44, (selector, heights)
     page.goto("/situation/")
-    heights = page.eval_on_selector_all("#cb-situation li", "els => els.map(e => e.getBoundingClientRect().height)")
+    heights = page.eval_on_selector_all(
+        "#cb-situation .cb-situation__group li", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
     assert min(heights) >= 44, heights
 
 
