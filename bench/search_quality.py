@@ -15,6 +15,11 @@ API, twice: with Pagefind's default ranking and with the site's ranking
 (``window.casebookSearch.ranking`` in ``generator/search/casebook-search.js``).
 Prints hit@5 per build and ranking, the misses, and writes
 ``bench/results/search_quality.json``.
+
+The everyday-word set (``queries.EVERYDAY``: words residents use, none a vocabulary label; a hit is a
+case page carrying the intended value) runs with the rest, and once more against a baseline built
+in the same run from the same project with every ``aliases:`` taken out of data/vocabulary.yaml:
+hit@5 without aliases, then with them.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.harness import CHROMIUM, MISSING_CHROMIUM, build_bundled_site, launch_chromium, serve, top_urls  # noqa: E402
-from tests.browser.queries import TOP, all_queries, score  # noqa: E402
+from tests.browser.queries import TOP, all_queries, everyday_queries, score  # noqa: E402
+from tests.sitebuild import mkdocs_build  # noqa: E402
 
 PYPI_VERSION = "1.5.2"
 # Pagefind's documented defaults, passed explicitly so the site's own ranking never leaks in.
@@ -84,7 +90,8 @@ def main() -> None:
         raise SystemExit(MISSING_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
-    queries = all_queries(ROOT)
+    everyday = everyday_queries(ROOT)
+    queries = all_queries(ROOT) + everyday
     builds = {}
     npm = npm_binary()
     if npm:
@@ -140,6 +147,7 @@ def main() -> None:
                             ],
                         }
                 results["builds"][name] = entry
+            results["everyday"] = everyday_baseline(browser, Path(tmp), built, everyday)
             browser.close()
 
     for name, entry in results["builds"].items():
@@ -152,10 +160,37 @@ def main() -> None:
             )
             for m in r["misses"]:
                 print(f"    miss [{m['kind']}] {m['q']}: expected {m['mode']} of {m['expected'][:3]} — got {m['top']}")
+    e = results["everyday"]
+    print(f"\neveryday words ({e['queries']}, none a label), site ranking, npm build:")
+    for label in ("without_aliases", "with_aliases"):
+        print(f"  {label:16} hit@{TOP} = {e[label]['hit_at_5']:.3f}  misses: {e[label]['misses']}")
     out = ROOT / "bench" / "results" / "search_quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\n{out.relative_to(ROOT)} に書きました。")
+
+
+def everyday_baseline(browser, tmp: Path, built: Path, everyday) -> dict:
+    """hit@5 of the everyday set on the site as built, and on the same project without any alias."""
+    import re
+
+    bare = tmp / "bare"
+    shutil.copytree(built.parent, bare, ignore=shutil.ignore_patterns("site"))
+    vocabulary = bare / "data" / "vocabulary.yaml"
+    text, n = re.subn(r", aliases: \[[^\]]*\]", "", vocabulary.read_text(encoding="utf-8"))
+    assert n, "the vocabulary has no aliases to take out"
+    vocabulary.write_text(text, encoding="utf-8")
+    mkdocs_build(bare)
+    out = {"queries": len(everyday)}
+    for label, site in (("without_aliases", bare / "site"), ("with_aliases", built)):
+        with serve(site) as base:
+            page = browser.new_page()
+            page.goto(base + "/about/")
+            found = top_urls(page, [q.q for q in everyday], TOP)
+            page.close()
+        hit, misses = score(everyday, found)
+        out[label] = {"hit_at_5": round(hit, 4), "misses": [q.q for q in misses]}
+    return out
 
 
 if __name__ == "__main__":

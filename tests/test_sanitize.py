@@ -78,3 +78,23 @@ def test_images_from_outside_the_site_lose_their_source_and_local_ones_keep_it()
 def test_a_page_without_images_is_cleaned_too():
     html = ArticleProcessor(Settings(), []).clean('<p onclick="x()">本文<script>y()</script></p>', "cases/x.md")
     assert html == "<p>本文</p>"
+
+
+def test_finder_pages_are_sanitized_too_and_keep_their_form(tmp_path):
+    """issue 22: search.md and situation.md no longer skip the allow-list; they get the finders' one."""
+    project = copy_bundled(tmp_path / "p")
+    for name in ("search.md", "situation.md"):
+        page = project / "content" / name
+        page.write_text(
+            page.read_text(encoding="utf-8")
+            + '\n<script>alert("x")</script>\n\n<p onclick="steal()">押してください</p>\n',
+            encoding="utf-8",
+        )
+    mkdocs_build(project)
+    for folder, root in (("search", 'id="cb-search-page"'), ("situation", 'id="cb-situation"')):
+        html = article((project / "site" / folder / "index.html").read_text(encoding="utf-8"))
+        assert "押してください" in html, "the added paragraph reached the page"
+        assert "<script" not in html and 'alert("x")' not in html, folder
+        assert HANDLER.search(html) is None, HANDLER.search(html).group(0)
+        assert root in html and "<input" in html, folder
+        assert "data-cb-" in html and "<form" in html, f"the finder's own markup survives on {folder}"

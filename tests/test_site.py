@@ -24,7 +24,7 @@ CASE_SECTIONS = (
     "研修の段階と学びのポイント",
     "出典",
     "関連する事例",
-    "情報の完全度",
+    "情報の確かさ",
 )
 
 
@@ -498,7 +498,7 @@ def test_search_indexes_a_case_s_values_but_not_the_labels_every_case_repeats(bu
         "\u200b", ""
     )  # Pagefind keeps its word breaks as zero-width spaces
     assert case.scope in text and case.prefecture in text and case.stages[0][1][:10] in text
-    for label in ("所在地", "協議と実行の体制", "人口・世帯", "研修テキスト", "情報の完全度"):
+    for label in ("所在地", "協議と実行の体制", "人口・世帯", "研修テキスト", "情報の確かさ"):
         assert label not in text, label
     assert (
         sum("協議と実行の体制" in f["content"].replace("\u200b", "") for f in fragments.values()) < len(book.cases) / 2

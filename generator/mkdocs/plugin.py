@@ -76,7 +76,7 @@ class CasebookConfig(Config):
     )
     search_part_pages = c.Type(int, default=_DEFAULTS.search_part_pages)
     search_exclude = c.ListOfItems(c.Type(str), default=list(_DEFAULTS.search_exclude))
-    sanitize_exclude = c.ListOfItems(c.Type(str), default=list(_DEFAULTS.sanitize_exclude))
+    finder_pages = c.ListOfItems(c.Type(str), default=list(_DEFAULTS.finder_pages))
     defer_plain_text = c.Type(bool, default=True)
     """Write the plain headings and paragraphs of generated pages as Markdown would, without it (the same
     HTML, checked by tests/test_deferred.py); off: only the template-made HTML blocks skip Markdown."""

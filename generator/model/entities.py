@@ -16,6 +16,8 @@ class Term:
     slug: str
     description: str
     group: str | None = None
+    aliases: tuple[str, ...] = ()
+    """Everyday words for this term (給油所 for 燃料供給): searched with the cases that carry it."""
     location: Location = field(default=Location(""), compare=False, repr=False)
 
 
@@ -151,6 +153,8 @@ class GlossaryTerm:
     aka: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     link: bool = True
+    aliases: tuple[str, ...] = ()
+    """Everyday words for this term: searched, never linked (``aka`` are the linked spellings)."""
     location: Location = field(default=Location(""), compare=False, repr=False)
 
 

@@ -51,6 +51,17 @@ class PageContext:
         link = relative_url(self.url_here, page_url(target, self.directory_urls))
         return link + ("#" + anchor if anchor else "")
 
+    def aliases(self, case) -> list[str]:
+        """The everyday words (vocabulary ``aliases``) of every value the case carries, once each."""
+        vocab = self.book.dataset.vocab
+        words: dict[str, None] = {}
+        for name, vocabulary in vocab.items():
+            spec = vocabulary and self.book.facets[name].spec
+            for label in spec.values(case) if spec else ():
+                term = vocabulary.by_label.get(label)
+                words.update(dict.fromkeys(term.aliases if term else ()))
+        return list(words)
+
     def facet_a(self, facet: str, label: str, text=None, cls: str | None = None) -> Markup:
         """``<a>`` to a facet value's page, its text escaped (``text`` defaults to the label)."""
         shared = self.renderer.shared.facet_links

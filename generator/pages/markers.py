@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from ..model.kana import KANA_ROWS, OTHER, kana_key, kana_row
 from ..records import registry
+from .finder import search_config, situation_groups
 from .renderer import PageRenderer
 from .text import md_text, md_url
 
@@ -28,12 +29,6 @@ STAGE_PAGE_LIMIT = 20
 """A training page shows at most this many cases; the stage index lists them all."""
 RECENT = 5
 NATIONAL_SECTIONS = ("fy2017", "findings", "by_year", "targets", "notes")
-SITUATION_GROUPS = (
-    ("regional_issue", "地域の課題（あてはまるものをすべて）"),
-    ("stage", "いまの段階"),
-    ("scope", "活動の範囲"),
-)
-"""The 「地域の状況から探す」 form's groups: (registry field, legend)."""
 
 
 def fill_markers(renderer: PageRenderer, markdown: str, here: str, post: Callable[[str], str] | None = None) -> str:
@@ -74,19 +69,10 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
     if name == "glossary":
         return glossary(renderer, here)
     if name == "search-page":
-        config = {"filters": [f.filter for f in registry.search_filters()]}
+        config = search_config(renderer.book)
         return renderer.render("search_page.html.j2", here, config=json.dumps(config, ensure_ascii=False))
     if name == "situation-finder":
-        groups = [
-            {
-                "legend": legend,
-                "facet": field,
-                "filter": registry.BY_NAME[field].filter,
-                "values": book.facets[field].used,
-            }
-            for field, legend in SITUATION_GROUPS
-        ]
-        return renderer.render("situation.html.j2", here, groups=groups)
+        return renderer.render("situation.html.j2", here, groups=situation_groups(renderer.book))
     if name == "national" and book.dataset.national and arg in NATIONAL_SECTIONS:
         return national(renderer, here, arg)
     return None

@@ -14,6 +14,7 @@ import jinja2
 
 from ..records import registry
 from . import text
+from .finder import script_runs
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -46,6 +47,7 @@ def _environment(override: str | None) -> jinja2.Environment:
         pf=text.pagefind_value,
         line=text.one_line,
         jdate=text.japanese_date,
+        script_runs=script_runs,
     )
     return env
 

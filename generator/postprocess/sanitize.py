@@ -25,19 +25,32 @@ ALLOWED_ATTRIBUTES = {
     "th": {"style"},
     "ol": {"start"},
 }
+FINDER_TAGS = ALLOWED_TAGS | {
+    "button", "fieldset", "form", "input", "label", "legend", "noscript", "option", "section", "select",
+}  # fmt: skip
+"""The finders' pages (the search page, 「地域の状況から探す」) also hold their form controls."""
+FINDER_ATTRIBUTES = {
+    **ALLOWED_ATTRIBUTES,
+    "*": ALLOWED_ATTRIBUTES["*"] | {"role", "tabindex"},
+    "input": {"type", "name", "value", "placeholder", "autocomplete"},
+    "label": {"for"},
+    "option": {"value"},
+    "button": {"type"},
+}
 _EXTERNAL_A = re.compile(r'<a (?![^>]*\brel=)([^>]*\bhref="(?:https?:)?//[^"]*"[^>]*)>')
 
 
 @cache
-def _cleaner(images: bool):
+def _cleaner(images: bool, finder: bool = False):
     """nh3's cleaner, made once (``nh3.clean`` converts the allow-lists on every call). With ``images``, a
     Python check of every attribute drops image sources from outside the site; a text without ``<img`` needs none."""
     import nh3
 
     return nh3.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        generic_attribute_prefixes={"data-pagefind-"},
+        tags=FINDER_TAGS if finder else ALLOWED_TAGS,
+        attributes=FINDER_ATTRIBUTES if finder else ALLOWED_ATTRIBUTES,
+        # The finders' script finds its parts by data-cb-*; aria-* names their groups and states.
+        generic_attribute_prefixes={"data-pagefind-", "data-cb-", "aria-"} if finder else {"data-pagefind-"},
         url_schemes=SAFE_SCHEMES,
         filter_style_properties={"text-align"},
         link_rel=None,
@@ -49,9 +62,11 @@ def _cleaner(images: bool):
 _IMG = re.compile(r"<img", re.I)
 
 
-def sanitize(html: str) -> str:
-    """Allow-list cleaning of a rendered page body (nh3): no script, no handlers, safe URLs only."""
-    return _cleaner(_IMG.search(html) is not None).clean(html)
+def sanitize(html: str, finder: bool = False) -> str:
+    """Allow-list cleaning of a rendered page body (nh3): no script, no handlers, safe URLs only.
+
+    ``finder``: the allow-list of the finders' pages, which adds their form controls (still no script)."""
+    return _cleaner(_IMG.search(html) is not None, finder).clean(html)
 
 
 def _local_images_only(tag: str, attribute: str, value: str) -> str | None:

@@ -11,6 +11,7 @@ import yaml
 from ..search.pagefind import PART_PAGES
 
 SEARCH_EXCLUDE = (
+    "index.md",  # the home page is a way in, not an answer (issue 23)
     "search.md",
     "situation.md",
     "cases/index.md",
@@ -20,7 +21,7 @@ SEARCH_EXCLUDE = (
     "index/matrix/*",
     "index/kana/*",
 )
-"""Docs-relative paths (glob patterns) left out of the search index: finders and lists of lists."""
+"""Docs-relative paths (glob patterns) left out of the search index: the home page, finders and lists of lists."""
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,15 @@ class Settings:
     search_part_pages: int = PART_PAGES
     """Pages per Pagefind run; a larger site is indexed in parts that the browser merges."""
     search_exclude: tuple[str, ...] = SEARCH_EXCLUDE
-    sanitize_exclude: tuple[str, ...] = ("search.md", "situation.md")
-    """Pages not passed through the HTML allow-list (they hold the finders' form controls)."""
+    finder_pages: tuple[str, ...] = ("search.md", "situation.md")
+    """Pages cleaned with the finders' allow-list (``sanitize.FINDER_TAGS``: their form controls too);
+    every other page gets the plain one. No page skips the allow-list."""
 
     def searchable(self, src_uri: str) -> bool:
         return not any(fnmatch.fnmatchcase(src_uri, p) for p in self.search_exclude)
 
-    def sanitized(self, src_uri: str) -> bool:
-        return not any(fnmatch.fnmatchcase(src_uri, p) for p in self.sanitize_exclude)
+    def finder(self, src_uri: str) -> bool:
+        return any(fnmatch.fnmatchcase(src_uri, p) for p in self.finder_pages)
 
     def glossary_linked(self, src_uri: str) -> bool:
         return src_uri != self.glossary_page and any(src_uri.startswith(p) for p in self.link_glossary_in)

@@ -47,10 +47,8 @@ class ArticleProcessor:
         self.glossary_url = page_url(settings.glossary_page, directory_urls) if glossary else None
 
     def clean(self, html: str, src_uri: str) -> str:
-        """The allow-list (unless the page is excluded), then ``rel="noopener noreferrer"`` on external links."""
-        if self.settings.sanitized(src_uri):
-            html = sanitize(html)
-        return protect_external_links(html)
+        """The allow-list (the finders' one on their pages), then ``rel="noopener noreferrer"`` on external links."""
+        return protect_external_links(sanitize(html, finder=self.settings.finder(src_uri)))
 
     def link_glossary(self, html: str, src_uri: str, url: str) -> str:
         """Link the first use of each glossary term, on the pages ``link_glossary_in`` names."""

@@ -305,14 +305,17 @@ CASE = Record(
 
 CASE_FIELDS = tuple(f.name for f in CASE.fields)
 
+ALIASES_HELP = "住民がふだん使う言い方（検索で見つかるようにする別の言葉。ほかの見出しや別の言い方と重ならないこと）"
+
 TERM = Record(
     (
         Field("label", Plain(max_len=60), True),
         Field("slug", slug(reserved=TERM_RESERVED), True),
         Field("description", Plain(max_len=300), True),
         Field("group", Plain(max_len=60)),
+        Field("aliases", ListOf(Plain(max_len=60), 0, True), description=ALIASES_HELP),
     ),
-    factory=Term,
+    factory=lambda aliases=None, **kw: Term(aliases=tuple(aliases or ()), **kw),
     located=True,
 )
 VOCABULARY_NAMES = registry.VOCABULARIES
@@ -340,8 +343,11 @@ GLOSSARY_FILE = Record(
                         Field("related", ListOf(Plain(max_len=60), 0, True)),
                         Field("sources", ListOf(source_record(False), 1), True),
                         Field("link", Choice(choices=("yes", "no")), default="yes"),
+                        Field("aliases", ListOf(Plain(max_len=60), 0, True), description=ALIASES_HELP),
                     ),
-                    factory=lambda link, **kw: GlossaryTerm(link=link != "no", **kw),
+                    factory=lambda link, aliases=None, **kw: GlossaryTerm(
+                        link=link != "no", aliases=tuple(aliases or ()), **kw
+                    ),
                     located=True,
                 ),
                 1,

@@ -16,6 +16,7 @@ import yaml
 from ..model.entities import Case, Dataset, GlossaryTerm, Vocabulary
 from . import definitions as d
 from . import registry
+from .aliases import check_aliases
 from .cache import ValidationCache, content_key
 from .errors import CaseError, DataError, Location
 from .fields import INVALID, Walk
@@ -308,6 +309,7 @@ def load_dataset(
     check_cases(cases, narratives, root, errors, complete=case_paths is None)
     glossary = load_glossary(data_dir / "glossary.yaml", root, errors)
     national = load_national(data_dir / "national.yaml", root, errors)
+    check_aliases(vocab, glossary, errors)
     if errors:
         raise DataError(errors)
     return Dataset(vocab, cases, glossary, national, narratives)

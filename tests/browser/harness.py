@@ -106,7 +106,8 @@ async ([queries, n, ranking]) => {
     pf = await import('/pagefind/pagefind.js');
     await pf.options({ranking});
     await pf.init();
-    const manifest = await (await fetch('/pagefind/casebook-parts.json')).json();
+    const res = await fetch('/pagefind/casebook-parts.json');  // none on an index made without the plugin
+    const manifest = res.ok ? await res.json() : {parts: []};
     for (const part of manifest.parts) await pf.mergeIndex('/' + part, {ranking});
   }
   const out = {};

@@ -145,3 +145,80 @@ def score(queries: tuple[Query, ...], results: dict[str, dict]) -> tuple[float, 
     """(hit@5, the queries that missed) for ``results`` from ``harness.top_urls``."""
     misses = [q for q in queries if not q.hit(results[q.q]["urls"])]
     return 1 - len(misses) / len(queries), misses
+
+
+# --- everyday words (issue 23) ----------------------------------------------------
+# Words residents use for what the vocabulary calls otherwise; none is a vocabulary label.
+# (word, registry field, the value a case page in the top 5 must carry). Written from the domain
+# (transport, meals, fuel, wildlife damage, depopulation, elderly gatherings …), most of them
+# also written as ``aliases`` in data/vocabulary.yaml; a few are not (marked below), to see
+# how far the aliases carry beyond themselves.
+EVERYDAY: tuple[tuple[str, str, str], ...] = (
+    ("過疎", "regional_issue", "人口減少"),
+    ("若者の流出", "regional_issue", "人口減少"),
+    ("限界集落", "regional_issue", "高齢化"),
+    ("お年寄り", "regional_issue", "高齢化"),  # not an alias (お年寄りが多い is)
+    ("買い物難民", "regional_issue", "買い物困難"),
+    ("バスがない", "regional_issue", "交通手段の不足"),
+    ("路線バスの廃止", "regional_issue", "交通手段の不足"),
+    ("空家", "regional_issue", "空き家"),
+    ("休耕田", "regional_issue", "耕作放棄地"),
+    ("廃校", "regional_issue", "学校の統廃合"),
+    ("後継者不足", "regional_issue", "担い手不足"),
+    ("土砂災害", "regional_issue", "災害リスク"),
+    ("平成の大合併", "regional_issue", "市町村合併"),
+    ("近所付き合い", "regional_issue", "地域のつながりの希薄化"),
+    ("閉店", "regional_issue", "生活サービスの撤退"),
+    ("獣害", "regional_issue", "鳥獣被害"),
+    ("イノシシ", "regional_issue", "鳥獣被害"),
+    ("新住民", "regional_issue", "新旧住民の融合"),
+    ("茶話会", "activity", "高齢者交流"),
+    ("サロン", "activity", "高齢者交流"),
+    ("安否確認", "activity", "声かけ・見守り"),
+    ("一人暮らし", "activity", "声かけ・見守り"),
+    ("移動販売", "activity", "買い物支援"),
+    ("買い物代行", "activity", "買い物支援"),
+    ("コミュニティバス", "activity", "移動支援"),
+    ("福祉有償運送", "activity", "移動支援"),
+    ("乗り合いタクシー", "activity", "移動支援"),
+    ("送迎", "activity", "移動支援"),
+    ("宅配給食", "activity", "配食"),
+    ("弁当の配達", "activity", "配食"),
+    ("お弁当", "activity", "配食"),  # not an alias
+    ("子ども食堂", "activity", "子育て支援"),
+    ("避難訓練", "activity", "防災"),
+    ("直売所", "activity", "特産品開発・販売"),
+    ("草刈り", "activity", "環境美化"),
+    ("盆踊り", "activity", "祭り・伝統行事"),
+    ("体操教室", "activity", "健康づくり"),
+    ("空き家バンク", "activity", "空き家対策"),
+    ("Uターン", "activity", "移住・定住支援"),
+    ("デイサービス", "activity", "福祉サービス"),
+    ("給油所", "activity", "燃料供給"),
+    ("灯油", "activity", "燃料供給"),
+    ("民宿", "activity", "宿泊・研修施設の運営"),
+    ("電気柵", "activity", "鳥獣被害対策"),
+    ("小水力発電", "activity", "再生可能エネルギー"),
+    ("広報紙", "activity", "広報・情報発信"),
+    ("食堂", "activity", "飲食店の運営"),
+    ("間伐", "activity", "森林整備"),
+    ("簡易郵便局", "activity", "郵便・金融の窓口"),
+    ("夜警", "activity", "防犯・交通安全"),
+    ("文化財", "activity", "歴史・文化の継承"),
+)
+
+
+def everyday_queries(repo: Path) -> tuple[Query, ...]:
+    """EVERYDAY as queries: a hit is any published case page carrying the intended value in the top 5."""
+    from generator.model.casebook import build_casebook
+    from generator.records.load import load_dataset
+
+    book = build_casebook(load_dataset(repo, content_dir=repo / "content"))
+    labels = {t.label for v in book.dataset.vocab.values() for t in v.terms}
+    out = []
+    for word, field, value in EVERYDAY:
+        assert word not in labels, f"{word} is a vocabulary label, not an everyday word"
+        pages = tuple(f"/cases/{c.id}/" for c in book.facets[field].cases[value])
+        assert pages, f"no published case carries {field} {value}"
+        out.append(Query(word, pages, ANY, f"everyday:{field}"))
+    return tuple(out)

@@ -43,8 +43,9 @@ MUTATIONS = (
     Mutation(
         "the sanitizer skipped on case pages",
         "generator/postprocess/site.py",
-        "if self.settings.sanitized(src_uri):",
-        'if self.settings.sanitized(src_uri) and not src_uri.startswith("cases/"):',
+        "return protect_external_links(sanitize(html, finder=self.settings.finder(src_uri)))",
+        "return protect_external_links(html if src_uri.startswith('cases/') else "
+        "sanitize(html, finder=self.settings.finder(src_uri)))",
         ("tests/test_sanitize.py",),
     ),
     Mutation(
