@@ -112,7 +112,15 @@ def export_docs(
     dataset = load_dataset(root, data_dir, content_dir)
     book = build_casebook(dataset, include_drafts=drafts or bool(options.get("drafts")))
     templates = root / options["templates_dir"] if options.get("templates_dir") else None
-    renderer = PageRenderer(book, last_updated(root, data_dir), templates)
+    config = read_mkdocs_yml(root)
+    renderer = PageRenderer(
+        book,
+        last_updated(root, data_dir),
+        templates,
+        bool(config.get("use_directory_urls", True)),
+        None,
+        config.get("site_url"),
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
