@@ -361,12 +361,12 @@ def files_block(renderer, here: str) -> str:
     terms = sum(len(book.dataset.vocab[n].terms) for n in registry.VOCABULARIES)
     national = len(national_rows(book.dataset.national))
     files = [
-        ("cases.csv", f"事例 {published:,} 件の表（1行に1件。Excel で開けます）", "CSV（BOM 付き UTF-8）"),
+        ("cases.csv", f"事例 {published:,} 件の表（1行に1件。Excel で開けます）", "CSV・BOM 付き UTF-8"),
         ("cases.json", f"事例 {published:,} 件のすべての項目（本文と出典を含みます）", "JSON"),
         ("vocabulary.json", f"事例の分類に使う語彙 {terms:,} 語", "JSON"),
         ("glossary.json", f"用語集 {len(book.glossary):,} 語", "JSON"),
         ("national.json", f"全国の状況の数字 {national:,} 項目と出典", "JSON"),
-        ("datapackage.json", "上のファイルの説明（項目の意味と型、ライセンス、出典）", "JSON（Data Package）"),
+        ("datapackage.json", "上のファイルの説明（項目の意味と型、ライセンス、出典）", "JSON・Data Package"),
     ]
     page_here = page_url(here, renderer.directory_urls)
     folder = page_url(f"{FOLDER}/index.md", renderer.directory_urls).rsplit("/", 1)[0]
