@@ -248,3 +248,14 @@ def test_data_page_lists_the_files_with_a_dataset(built):
     assert dataset["@type"] == "Dataset"
     assert dataset["license"].startswith("https://creativecommons.org/licenses/by/4.0/")
     assert {d["contentUrl"] for d in dataset["distribution"]} == set(opendata.FILES)
+
+
+def test_serve_remakes_the_data_files_only_when_their_inputs_change(dataset):
+    book = build_casebook(dataset)
+    memo: dict = {}
+    first = opendata.site_data_files(PageRenderer(book, memo=memo))
+    assert opendata.site_data_files(PageRenderer(book, memo=memo)) is first, "unchanged inputs: the files made before"
+    changed = dataclasses.replace(dataset.published[0], summary="変えた概要です。")
+    book2 = build_casebook(dataclasses.replace(dataset, cases=[changed, *dataset.cases[1:]]))
+    again = dict(opendata.site_data_files(PageRenderer(book2, memo=memo)))
+    assert json.loads(again["data/cases.json"])[0]["summary"] == "変えた概要です。"

@@ -264,6 +264,10 @@ def national_rows(national: dict | None) -> list[dict]:
 
 
 def _json(data) -> bytes:
+    """JSON in UTF-8; a list with one item per line (compact, and a changed record is a changed line)."""
+    if isinstance(data, list):
+        lines = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in data)
+        return f"[\n{lines}\n]\n".encode() if data else b"[]\n"
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -296,15 +300,25 @@ def package_sources(book) -> list[dict]:
     return out
 
 
-def data_files(book, site_url: str | None = None, directory_urls: bool = True) -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) of every data file, ``datapackage.json`` last. Only published records."""
-    vocab = book.dataset.vocab
+def bodies(book) -> list[str]:
+    """The narrative of each published record (``content/cases/<id>.md`` or its ``body``), in order."""
     narratives = book.dataset.narratives
-    base = (site_url or "").rstrip("/") + "/" if site_url else ""
-    objects = []
+    out = []
     for case in book.dataset.published:
         path = narratives.get(case.id)
-        body = path.read_text(encoding="utf-8").strip() if path else (case.body or "").strip()
+        out.append(path.read_text(encoding="utf-8").strip() if path else (case.body or "").strip())
+    return out
+
+
+def data_files(
+    book, site_url: str | None = None, directory_urls: bool = True, texts: list[str] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) of every data file, ``datapackage.json`` last. Only published records.
+    ``texts``: their narratives (``bodies(book)``), when the caller has read them already."""
+    vocab = book.dataset.vocab
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    objects = []
+    for case, body in zip(book.dataset.published, texts or bodies(book), strict=True):
         objects.append(case_object(case, body, base + page_url(f"cases/{case.id}.md", directory_urls)))
     files = {
         "cases.json": _json(objects),
@@ -346,10 +360,30 @@ def data_files(book, site_url: str | None = None, directory_urls: bool = True) -
     yield "datapackage.json", _json(package)
 
 
-def site_data_files(renderer) -> Iterator[tuple[str, bytes]]:
-    """The producer of ``data/*`` in the built site (``pages.sitefiles.PRODUCERS``)."""
-    for name, content in data_files(renderer.book, renderer.site_url, renderer.directory_urls):
-        yield f"{FOLDER}/{name}", content
+def site_data_files(renderer) -> list[tuple[str, bytes]]:
+    """The producer of ``data/*`` in the built site (``pages.sitefiles.PRODUCERS``). Under ``mkdocs serve``
+    (the renderer has a ``memo``) the files are made again only when a published record, a narrative, the
+    vocabulary, the glossary or the national figures changed."""
+    book, memo = renderer.book, renderer.memo
+    texts = bodies(book)
+    inputs = None
+    if memo is not None:
+        data = book.dataset
+        inputs = (data.published, texts, data.glossary, data.national, data.vocab, renderer.site_url)
+        hit = memo.get(_MEMO)
+        if hit is not None and hit[0] == inputs:
+            return hit[1]
+    files = [
+        (f"{FOLDER}/{name}", content)
+        for name, content in data_files(book, renderer.site_url, renderer.directory_urls, texts)
+    ]
+    if memo is not None:
+        memo[_MEMO] = (inputs, files)
+    return files
+
+
+_MEMO = "data/*"
+"""The data files' key in the renderer's memo (page paths end in .md: no clash)."""
 
 
 def files_block(renderer, here: str) -> str:
