@@ -16,13 +16,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import markdown
 import pytest
 from click.testing import CliRunner
+from mkdocs.utils import meta as mkdocs_meta
 
 from generator.cli import main
+from generator.mkdocs.theme import THEME
 from generator.model.casebook import build_casebook
-from generator.pages import opendata
+from generator.pages import jsonld, opendata
 from generator.pages.renderer import PageRenderer
 from generator.postprocess.sanitize import sanitize
 from generator.records.load import load_dataset
@@ -208,21 +211,29 @@ def test_every_case_page_has_json_ld_naming_its_case(built, dataset):
 
 
 def test_json_ld_of_a_summary_with_a_script_end_stays_one_block(dataset):
-    """The validator refuses ``</script>`` in a summary; were one to get through, it still could not end the block,
-    on the plugin's path (the template's block as it is) or another engine's (Markdown, then the allow-list)."""
-    hostile = "</script><script>alert(1)</script><!-- & ]]> \u2028"
+    """The validator refuses ``</script>`` in a summary; were one to get through, it still could not end the block:
+    the case page's front matter, read as MkDocs reads it, through the theme's partial (as MkDocs renders it)."""
+    hostile = "</script><script>alert(1)</script><!-- & ]]> ' \u2028"
     case = dataclasses.replace(dataset.published[0], summary=hostile)
     book = build_casebook(dataclasses.replace(dataset, cases=[case]))
-    page = PageRenderer(book).case(case)
-    page = page[
-        page.index("\n---\n", 4) + 5 :
-    ]  # the front matter (its description is YAML, not HTML) goes to the engine
-    for rendered in (page, sanitize(markdown.markdown(page, extensions=["attr_list", "tables"]))):
-        blocks = json_ld(rendered)
-        assert len(blocks) == 1 and blocks[0]["description"] == hostile
-        parser = _Scripts()
-        parser.feed(rendered)
-        assert [kind for kind, _text in parser.scripts] == ["application/ld+json"], "a second script appeared"
+    _markdown, meta = mkdocs_meta.get_data(PageRenderer(book).case(case))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEME)))  # MkDocs' theme env: no autoescape
+    head = env.get_template("partials/cb-json-ld.html").render(page={"meta": meta})
+    parser = _Scripts()
+    parser.feed(head)
+    assert [kind for kind, _text in parser.scripts] == ["application/ld+json"], head
+    assert json.loads(parser.scripts[0][1])["description"] == hostile
+    assert "<" not in parser.scripts[0][1]
+
+
+def test_json_ld_in_an_article_survives_the_allow_list_escaped():
+    """Another engine's article (Markdown, then the allow-list) may carry a block written by ``jsonld.script``."""
+    hostile = {"description": "</script><script>alert(1)</script><!-- &"}
+    html = sanitize(markdown.markdown(f"# t\n\n{jsonld.script(hostile)}\n\n<script>alert(2)</script>\n"))
+    parser = _Scripts()
+    parser.feed(html)
+    assert [kind for kind, _text in parser.scripts] == ["application/ld+json"], html
+    assert json.loads(parser.scripts[0][1]) == hostile
 
 
 def test_allow_list_keeps_only_json_ld_scripts():

@@ -1,8 +1,13 @@
-"""Structured data (schema.org JSON-LD) for case pages and the data page.
+"""Structured data (schema.org JSON-LD) for case pages.
 
-``script(data)`` writes ``<script type="application/ld+json">`` with ``<``, ``>`` and ``&`` escaped as
-``\\u003c`` …, so that no value (a summary holding ``</script>``) can end the block or open a comment;
-the allow-list (``postprocess.sanitize``) keeps exactly such blocks, re-written the same way.
+A page's structured data is its front matter's ``json_ld`` (a mapping; ``dumps`` writes it as one line of
+JSON, which is YAML). The theme (``mkdocs/theme/partials/cb-json-ld.html``) writes it into ``<head>`` with
+Jinja's ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'``: no value (a summary holding ``</script>``)
+can end the block. ``<head>``, not the article: Material's instant navigation runs the article's scripts
+again without their ``type``, and JSON run as JavaScript is an error.
+
+``script(data)`` writes a block escaped the same way; the allow-list (``postprocess.sanitize``) keeps
+exactly such blocks in an article (re-written by it) and no other script.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ TYPES = {"団体": "Organization", "自治体の仕組み": "Project"}
 
 
 def dumps(data) -> str:
-    """JSON text that is safe inside a script element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """JSON text that is safe inside a script element, and a YAML flow mapping (spaces after ``:`` and ``,``)."""
+    text = json.dumps(data, ensure_ascii=False)
     return _UNSAFE_RE.sub(lambda m: _UNSAFE[m.group(0)], text)
 
 
@@ -80,21 +85,3 @@ def organization(case, url: str) -> dict:
     if same:
         data["sameAs"] = same
     return data
-
-
-def dataset(name: str, description: str, url: str, license_url: str, files: list[tuple[str, str, str]]) -> dict:
-    """schema.org ``Dataset`` with one ``DataDownload`` per (URL, media type, title)."""
-    return {
-        "@context": SCHEMA,
-        "@type": "Dataset",
-        "name": name,
-        "description": description,
-        "url": url,
-        "license": license_url,
-        "inLanguage": "ja",
-        "isAccessibleForFree": True,
-        "distribution": [
-            {"@type": "DataDownload", "contentUrl": href, "encodingFormat": media, "name": title}
-            for href, media, title in files
-        ],
-    }

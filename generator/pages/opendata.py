@@ -387,9 +387,7 @@ _MEMO = "data/*"
 
 
 def files_block(renderer, here: str) -> str:
-    """The data page's list of files (marker ``data-files``), links relative to the page, and its JSON-LD."""
-    from .jsonld import dataset, script
-
+    """The data page's list of files (marker ``data-files``), links relative to the page."""
     book = renderer.book
     published = len(book.dataset.published)
     terms = sum(len(book.dataset.vocab[n].terms) for n in registry.VOCABULARIES)
@@ -405,15 +403,4 @@ def files_block(renderer, here: str) -> str:
     page_here = page_url(here, renderer.directory_urls)
     folder = page_url(f"{FOLDER}/index.md", renderer.directory_urls).rsplit("/", 1)[0]
     links = [(relative_url(page_here, f"{folder}/{name}"), what, fmt) for name, what, fmt in files]
-    base = (renderer.site_url or "").rstrip("/")
-    media = {"csv": "text/csv", "json": "application/json"}
-    downloads = [
-        (f"{base}/{folder}/{name}" if base else f"{relative_url(page_here, folder + '/' + name)}",
-         media[name.rsplit(".", 1)[1]], what)
-        for name, what, _fmt in files
-    ]  # fmt: skip
-    description = (
-        f"地域運営組織（RMO）の事例 {published:,} 件のデータ（CSV・JSON）と、語彙、用語集、全国の状況の数字です。"
-    )
-    data = dataset(TITLE, description, renderer.absolute_url(here), LICENSE["path"], downloads)
-    return renderer.render("data_files.md.j2", here, files=links, json_ld=script(data))
+    return renderer.render("data_files.md.j2", here, files=links)

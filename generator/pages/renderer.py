@@ -122,7 +122,7 @@ class PageRenderer:
                 case=case,
                 related=related,
                 body=(narrative or case.body or "").strip(),
-                json_ld=jsonld.script(jsonld.organization(case, self.absolute_url(self.case_path(case.id)))),
+                json_ld=jsonld.dumps(jsonld.organization(case, self.absolute_url(self.case_path(case.id)))),
             ),
         )
 
