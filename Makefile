@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: site test lint serve validate schema bench mutation clean
+.PHONY: site test lint serve validate schema bench mutation clean offline
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ $(TSTAMP): $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
+
+# issue 28: the built site with a launcher, for a hall without internet (see content/data/index.md).
+offline: site
+	$(BIN)/casebook offline -o rmo-casebook-offline.zip
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dirty --no-strict

@@ -1,4 +1,5 @@
-"""The ``casebook`` command: what MkDocs lacks (validate, new, schema, export-docs, postprocess, check-links)."""
+"""The ``casebook`` command: what MkDocs lacks (validate, new, schema, export-docs, postprocess, check-links,
+export-data, offline)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import click
 
 from . import __version__
 from .model import prefectures
-from .postprocess.atomic import atomic_write_text
+from .postprocess.atomic import atomic_write_bytes, atomic_write_text
 from .records import CaseError, DataError
 
 log = logging.getLogger("casebook")
@@ -242,6 +243,65 @@ def postprocess(ctx: click.Context, site: Path, no_search: bool) -> None:
         click.echo(binary.warning, err=True)
     done = postprocess_site(site, settings, dataset.glossary, binary, bool(config.get("use_directory_urls", True)))
     click.echo(f"{done['pages']} ページを処理し、{done['searchable']} ページを検索の対象にしました。{done['search']}")
+
+
+@main.command("export-data")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def export_data(ctx: click.Context, target: Path) -> None:
+    """公開している事例などのデータ（サイトの data/ と同じファイル）を TARGET に書き出す。"""
+    from .model.casebook import build_casebook
+    from .pages.opendata import ExportError, data_files
+    from .postprocess.settings import casebook_options, read_mkdocs_yml
+    from .records import load_dataset
+
+    root = ctx.obj["root"]
+    config = read_mkdocs_yml(root)
+    options = casebook_options(config)
+    try:
+        dataset = load_dataset(root, root / options.get("data_dir", "data"), root / config.get("docs_dir", "content"))
+        book = build_casebook(dataset)
+        files = list(data_files(book, config.get("site_url"), config.get("use_directory_urls", True)))
+    except DataError as exc:
+        _print_errors(exc.errors, "text")
+        sys.exit(1)
+    except ExportError as exc:
+        click.echo(f"データを書き出せません: {exc}", err=True)
+        sys.exit(1)
+    for name, content in files:  # each file atomically; datapackage.json (which names the others' hashes) last
+        atomic_write_bytes(target / name, content)
+    click.echo(f"{len(files)} 個のファイル（{', '.join(n for n, _c in files)}）を {target} に書き出しました。")
+
+
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("rmo-casebook-offline.zip"),
+    show_default=True,
+    help="書き出す zip ファイル",
+)
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="作ったサイトのフォルダ（既定: site/）",
+)
+@click.pass_context
+def offline(ctx: click.Context, output: Path, site: Path | None) -> None:
+    """作ったサイトを、インターネットのない会場で開けるオフライン版（起動用のファイル付きの zip）にまとめる。"""
+    from .offline import FOLDER, OfflineError, write_offline_zip
+
+    site = site or ctx.obj["root"] / "site"
+    try:
+        count, size = write_offline_zip(site, output)
+    except OfflineError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"{output} を作りました（{count:,} ファイル、{size / 1_000_000:.1f} MB）。")
+    click.echo(f"展開して {FOLDER}/ の start-windows.bat（Windows）か start-mac.command（Mac）を")
+    click.echo("ダブルクリックすると開きます。")
 
 
 @main.command("check-links")

@@ -111,7 +111,8 @@ def export_docs(
     dataset = load_dataset(root, data_dir, content_dir)
     book = build_casebook(dataset, include_drafts=drafts or bool(options.get("drafts")))
     templates = root / options["templates_dir"] if options.get("templates_dir") else None
-    renderer = PageRenderer(book, templates)
+    config = read_mkdocs_yml(root)
+    renderer = PageRenderer(book, templates, bool(config.get("use_directory_urls", True)), None, config.get("site_url"))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

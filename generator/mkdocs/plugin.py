@@ -162,7 +162,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.book = build_casebook(dataset, include_drafts=drafts)
         templates = root / settings.templates_dir if settings.templates_dir else None
         memo = self.memo if self.incremental else None
-        self.renderer = PageRenderer(self.book, templates, config.use_directory_urls, memo)
+        self.renderer = PageRenderer(self.book, templates, config.use_directory_urls, memo, config.site_url)
         self.articles = ArticleProcessor(settings, self.book.glossary, config.use_directory_urls)
         log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
         set_source_date_epoch(self.book.cases)  # the sitemap's dates: from the records, not from git

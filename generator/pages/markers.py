@@ -8,6 +8,7 @@
 | ``search-page`` | the search page's form (``search/casebook-search.js`` drives it) |
 | ``situation-finder`` | the 「地域の状況から探す」 form |
 | ``national SECTION`` | a section of ``data/national.yaml`` as a table or list |
+| ``data-files`` | the files of ``data/`` (``pages.opendata``) with links, and the page's JSON-LD ``Dataset`` |
 
 An unknown marker is left as it is; the plugin warns about it.
 """
@@ -20,6 +21,7 @@ from collections.abc import Callable
 
 from ..model.kana import KANA_ROWS, OTHER, kana_key, kana_row
 from ..records import registry
+from . import opendata
 from .finder import search_config, situation_groups
 from .renderer import PageRenderer
 from .text import md_text, md_url
@@ -73,6 +75,8 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
         return renderer.render("search_page.html.j2", here, config=json.dumps(config, ensure_ascii=False))
     if name == "situation-finder":
         return renderer.render("situation.html.j2", here, groups=situation_groups(renderer.book))
+    if name == "data-files":
+        return opendata.files_block(renderer, here)
     if name == "national" and book.dataset.national and arg in NATIONAL_SECTIONS:
         return national(renderer, here, arg)
     return None

@@ -19,9 +19,11 @@ import jinja2
 
 from ..model.casebook import Casebook, Facet
 from ..records.registry import STAGE_SLUGS, STAGES
+from . import jsonld
 from .context import PageContext, Shared
 from .sitefiles import site_files
 from .templating import environment
+from .text import page_url, relative_url
 
 _FACET_INTRO = {
     "stage": "研修テキストの4つの段階ごとに、その段階で学べる事例の数です。",
@@ -46,11 +48,14 @@ class PageRenderer:
         templates: Path | None = None,
         directory_urls: bool = True,
         memo: dict | None = None,
+        site_url: str | None = None,
     ):
         self.book = book
         self.directory_urls = directory_urls
         self.memo = memo
         """path → (inputs, Markdown), kept across ``mkdocs serve`` rebuilds."""
+        self.site_url = site_url or None
+        """The site's address (mkdocs.yml ``site_url``): absolute page URLs in the data files and JSON-LD."""
         self.env = environment(templates)
         self.shared = Shared(self)
 
@@ -114,8 +119,16 @@ class PageRenderer:
                 case=case,
                 related=related,
                 body=(narrative or case.body or "").strip(),
+                json_ld=jsonld.dumps(jsonld.organization(case, self.absolute_url(self.case_path(case.id)))),
             ),
         )
+
+    def absolute_url(self, path: str) -> str:
+        """The URL of page ``path``: with ``site_url``, absolute; without, relative to that page itself."""
+        url = page_url(path, self.directory_urls)
+        if self.site_url:
+            return self.site_url.rstrip("/") + "/" + url
+        return relative_url(url, url)
 
     # -- index pages -----------------------------------------------------------
     def cases_index(self) -> str:

@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .opendata import site_data_files
+
 if TYPE_CHECKING:
     from .renderer import PageRenderer
 
 SiteFile = tuple[str, bytes | Path]
 Producer = Callable[["PageRenderer"], Iterable[SiteFile]]
 
-PRODUCERS: list[Producer] = []
+PRODUCERS: list[Producer] = [
+    site_data_files,  # data/: the records as open data (issue 28)
+]
 """Every producer of site files, in the order their files are added."""
 
 

@@ -7,9 +7,13 @@ checks still cannot put script on a page.
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
 from functools import cache
 
+from ..pages.jsonld import OPEN as JSONLD_OPEN
+from ..pages.jsonld import script as jsonld_script
 from ..records.policy import SAFE_SCHEMES, link_problem
 
 ALLOWED_TAGS = {
@@ -65,8 +69,30 @@ _IMG = re.compile(r"<img", re.I)
 def sanitize(html: str, finder: bool = False) -> str:
     """Allow-list cleaning of a rendered page body (nh3): no script, no handlers, safe URLs only.
 
+    The one script kept is structured data, ``<script type="application/ld+json">`` with nothing else in the
+    tag, whose content is JSON: it is parsed and written again escaped (``pages.jsonld``), so nothing in it
+    can end the block. Any other script, and a JSON-LD block that is not JSON, is removed.
+
     ``finder``: the allow-list of the finders' pages, which adds their form controls (still no script)."""
-    return _cleaner(_IMG.search(html) is not None, finder).clean(html)
+    if JSONLD_OPEN not in html:
+        return _cleaner(_IMG.search(html) is not None, finder).clean(html)
+    kept: list[str] = []
+    token = f"cbjsonld{secrets.token_hex(8)}x"
+
+    def take(m: re.Match) -> str:
+        try:
+            data = json.loads(m.group(1))
+        except ValueError:
+            return ""
+        kept.append(jsonld_script(data))
+        return f"{token}{len(kept) - 1}{token}"
+
+    html = _JSONLD.sub(take, html)
+    cleaned = _cleaner(_IMG.search(html) is not None, finder).clean(html)
+    return re.sub(rf"{token}(\d+){token}", lambda m: kept[int(m.group(1))], cleaned)
+
+
+_JSONLD = re.compile(re.escape(JSONLD_OPEN) + r"(.*?)</script\s*>", re.S | re.I)
 
 
 def _local_images_only(tag: str, attribute: str, value: str) -> str | None:

@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 from ..model.entities import GlossaryTerm
+from ..offline import SCRIPT as OFFLINE_SCRIPT
 from ..pages.text import page_url, relative_url
 from ..search import ASSETS as SEARCH_ASSETS
 from ..search.pagefind import PagefindBinary, SiteIndexer
@@ -33,8 +34,13 @@ CONTENT_END = "<!-- /casebook:content -->"
 _START = re.compile(r"<!-- casebook:content (\S+) -->")
 _DONE = re.compile(r'<div class="cb-content" data-casebook-src="([^"]+)"')
 PAGES_CSS = Path(__file__).resolve().parent.parent / "pages" / "casebook.css"
-ASSET_FILES = {"assets/casebook.css": PAGES_CSS, "assets/casebook-search.js": SEARCH_ASSETS / "casebook-search.js"}
-"""Site path → the package file every built site carries (the pages' styles, the search page's script)."""
+ASSET_FILES = {
+    "assets/casebook.css": PAGES_CSS,
+    "assets/casebook-search.js": SEARCH_ASSETS / "casebook-search.js",
+    "assets/casebook-offline.js": OFFLINE_SCRIPT,  # a page opened from disk: how to start the launcher (issue 28)
+}
+"""Site path → the package file every built site carries (the pages' styles, the search page's script, the
+offline note)."""
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset")>')
 
 
