@@ -244,5 +244,19 @@ def check_links(ctx: click.Context, site: Path | None) -> None:
     click.echo(f"リンク {checked:,} 件を確かめました。切れたリンクはありません。")
 
 
+@main.command()
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def csp(ctx: click.Context, site: Path | None) -> None:
+    """作ったサイト（既定: site/）が動く Content-Security-Policy ヘッダーの値を表示する（docs/SECURITY.md）。"""
+    from .postprocess.csp import content_security_policy
+
+    site = site or ctx.obj["root"] / "site"
+    if not (site / "index.html").is_file():
+        click.echo(f"{site} にサイトがありません。先に make site（mkdocs build）を実行してください。", err=True)
+        sys.exit(2)
+    click.echo(content_security_policy(site))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

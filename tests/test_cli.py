@@ -367,3 +367,25 @@ def test_postprocess_of_a_read_only_site_is_a_located_message(project, tmp_path)
     assert f"{site} を書き込めるフォルダにしてください。" in proc.stderr
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == BUILT_PAGE
+
+
+# --- csp ------------------------------------------------------------------------------------------
+
+
+def test_csp_lists_the_hash_of_each_inline_script_that_runs(cli, project, tmp_path):
+    """The expected hash is openssl's: printf 'var a=1' | openssl dgst -sha256 -binary | base64."""
+    root = project({})
+    site = built_site(tmp_path / "site")
+    (site / "a").mkdir()
+    (site / "a" / "index.html").write_text(
+        '<script>var a=1</script><script src="x.js"></script><script id="__config" type="application/json">{}'
+        "</script><script type=module>var a=1</script>",
+        encoding="utf-8",
+    )
+    result = cli(root, "csp", site)
+    assert result.exit_code == 0, result.output
+    policy = dict(d.split(" ", 1) for d in result.output.strip().split("; "))
+    assert policy["script-src"] == "'self' 'wasm-unsafe-eval' 'sha256-WazVQOu5lmXfSreSrMJd1CsaQ4c00fUQpJfBYCuMSIw='"
+    assert policy["style-src"] == "'self'"
+    assert policy["worker-src"] == "'self' blob:"
+    assert "unsafe-inline" not in result.output and "'unsafe-eval'" not in result.output
