@@ -139,3 +139,29 @@ def test_pages_work_under_the_policy_without_a_violation(csp_page, url, action):
     page.wait_for_timeout(300)  # a late violation (a worker, a lazily compiled handler) is reported too
     assert page.evaluate("window.__cbViolations") == []
     assert problems.all() == []
+
+
+def test_instant_navigation_works_under_the_policy(browse, policy):
+    """Material's instant navigation (active on the session's server, the site's site_url) swaps pages in
+    without loading them; the policy is added to that server's responses here, by Playwright's routing."""
+    page, problems = browse()
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
+    page.route("**/*", with_policy)
+    page.add_init_script(COLLECT)
+    page.goto("/")
+    expect(page.locator("article h1")).to_be_visible()
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    for text, title in (("事例の索引", "事例の索引"), ("用語集", "用語集"), ("事例を探す", "事例を探す")):
+        page.locator(".md-nav--primary a", has_text=text).first.click()
+        expect(page.locator("article h1")).to_have_text(title)
+    search(page)
+    page.locator("#cb-search-page .cb-result a").first.click()
+    expect(page.locator("article h1")).not_to_have_text("事例を探す")
+    assert loads == []  # every page came by instant navigation, none by a full load
+    assert page.evaluate("window.__cbViolations") == []
+    assert problems.all() == []
