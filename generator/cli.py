@@ -207,7 +207,7 @@ def export_docs(ctx: click.Context, target: Path) -> None:
 
 
 @main.command()
-@click.argument("site", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("site", type=click.Path(path_type=Path))
 @click.option("--no-search", is_flag=True, help="検索索引（Pagefind）を作らない")
 @click.pass_context
 def postprocess(ctx: click.Context, site: Path, no_search: bool) -> None:
@@ -221,8 +221,12 @@ def postprocess(ctx: click.Context, site: Path, no_search: bool) -> None:
 
     root = ctx.obj["root"]
     if not (site / "index.html").is_file():
-        click.echo(f"{site} にサイトがありません。先に mkdocs build で作ってください。", err=True)
-        sys.exit(2)
+        click.echo(
+            f"{site}: サイトがありません（{site / 'index.html'} が見つかりません）。"
+            "先に mkdocs build で作るか、作ったサイトのフォルダを指定してください。",
+            err=True,
+        )
+        sys.exit(1)
     config = read_mkdocs_yml(root)
     settings = Settings.from_options(casebook_options(config))
     if no_search:
@@ -241,7 +245,13 @@ def postprocess(ctx: click.Context, site: Path, no_search: bool) -> None:
         sys.exit(1)
     if binary is not None and binary.warning:
         click.echo(binary.warning, err=True)
-    done = postprocess_site(site, settings, dataset.glossary, binary, bool(config.get("use_directory_urls", True)))
+    try:
+        done = postprocess_site(site, settings, dataset.glossary, binary, bool(config.get("use_directory_urls", True)))
+    except OSError as exc:  # a read-only site, a full disk, a file where a folder should be
+        from .postprocess.faults import file_error
+
+        click.echo(file_error(exc, root / "mkdocs.yml", site, given=str(site)), err=True)
+        sys.exit(1)
     click.echo(f"{done['pages']} ページを処理し、{done['searchable']} ページを検索の対象にしました。{done['search']}")
 
 
@@ -322,6 +332,20 @@ def check_links(ctx: click.Context, site: Path | None) -> None:
         click.echo(f"リンク {checked:,} 件のうち {len(broken)} 件がつながっていません。", err=True)
         sys.exit(1)
     click.echo(f"リンク {checked:,} 件を確かめました。切れたリンクはありません。")
+
+
+@main.command()
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def csp(ctx: click.Context, site: Path | None) -> None:
+    """作ったサイト（既定: site/）が動く Content-Security-Policy ヘッダーの値を表示する（docs/SECURITY.md）。"""
+    from .postprocess.csp import content_security_policy
+
+    site = site or ctx.obj["root"] / "site"
+    if not (site / "index.html").is_file():
+        click.echo(f"{site} にサイトがありません。先に make site（mkdocs build）を実行してください。", err=True)
+        sys.exit(2)
+    click.echo(content_security_policy(site))
 
 
 if __name__ == "__main__":  # pragma: no cover

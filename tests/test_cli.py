@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -298,3 +299,95 @@ def test_schema_with_broken_vocabulary(cli, project):
 def test_version(cli, project):
     result = cli(project({}), "--version")
     assert result.exit_code == 0 and "casebook" in result.stdout
+
+
+# --- postprocess: file-system faults ------------------------------------------------------------
+
+BUILT_PAGE = '<html><body><article class="md-content__inner md-typeset"><h1>t</h1></article></body></html>'
+
+
+def built_site(folder: Path) -> Path:
+    """A one-page site as another engine would build it (no content markers)."""
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(BUILT_PAGE, encoding="utf-8")
+    return folder
+
+
+def test_postprocess_of_a_missing_site_or_a_file_is_a_located_message(cli, project, tmp_path):
+    root = project({})
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for site in (tmp_path / "nope", tmp_path / "afile"):
+        result = cli(root, "postprocess", "--no-search", site)
+        assert result.exit_code == 1, result.output
+        assert result.output == (
+            f"{site}: サイトがありません（{site / 'index.html'} が見つかりません）。"
+            "先に mkdocs build で作るか、作ったサイトのフォルダを指定してください。\n"
+        )
+
+
+def test_postprocess_with_a_file_in_the_way_is_a_located_message(cli, project, tmp_path):
+    root = project({})
+    site = built_site(tmp_path / "site")
+    (site / "assets").write_text("x", encoding="utf-8")  # where the styles' folder goes
+    result = cli(root, "postprocess", "--no-search", site)  # catch_exceptions=False: a traceback fails the test
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"{site}: サイトを処理できませんでした（{site / 'assets'}）。{site / 'assets'} はフォルダではなくファイルです。"
+        f"{site} を直すか、そのファイルを動かしてください。"
+        "処理の済んだページはそのまま使えます。直してから、もう一度 casebook postprocess を実行してください。\n"
+    )
+    (site / "assets").unlink()
+    assert cli(root, "postprocess", "--no-search", site).exit_code == 0  # and once it is moved, it runs
+    assert (site / "assets" / "casebook.css").is_file()
+
+
+def test_postprocess_of_a_read_only_site_is_a_located_message(project, tmp_path):
+    """A real read-only file system (a read-only bind mount in a user and mount namespace, so that it holds
+    even for root): one located message, exit 1, no traceback, the site unchanged."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = project({})
+    site = built_site(tmp_path / "site")
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True) if shutil.which("unshare") else None
+    if probe is None or probe.returncode != 0:
+        pytest.skip("unshare -rm (user namespaces) is not available here")
+    casebook = [sys.executable, "-m", "generator.cli", "--root", str(root), "postprocess", "--no-search", str(site)]
+    script = 'mount --bind -o ro "$1" "$1" && shift && exec "$@"'
+    proc = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(site), *casebook],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"{site}: サイトを処理できませんでした（{site}")
+    assert "読み取り専用のファイルシステムです。" in proc.stderr
+    assert f"{site} を書き込めるフォルダにしてください。" in proc.stderr
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == BUILT_PAGE
+
+
+# --- csp ------------------------------------------------------------------------------------------
+
+
+def test_csp_lists_the_hash_of_each_inline_script_that_runs(cli, project, tmp_path):
+    """The expected hash is openssl's: printf 'var a=1' | openssl dgst -sha256 -binary | base64."""
+    root = project({})
+    site = built_site(tmp_path / "site")
+    (site / "a").mkdir()
+    (site / "a" / "index.html").write_text(
+        '<script>var a=1</script><script src="x.js"></script><script id="__config" type="application/json">{}'
+        "</script><script type=module>var a=1</script>",
+        encoding="utf-8",
+    )
+    result = cli(root, "csp", site)
+    assert result.exit_code == 0, result.output
+    policy = dict(d.split(" ", 1) for d in result.output.strip().split("; "))
+    assert policy["script-src"] == "'self' 'wasm-unsafe-eval' 'sha256-WazVQOu5lmXfSreSrMJd1CsaQ4c00fUQpJfBYCuMSIw='"
+    assert policy["style-src"] == "'self'"
+    assert policy["worker-src"] == "'self' blob:"
+    assert "unsafe-inline" not in result.output and "'unsafe-eval'" not in result.output

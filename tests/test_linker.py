@@ -109,3 +109,22 @@ def test_a_term_inside_an_unclosed_skipped_element_is_not_linked():
 def test_the_definition_is_escaped_in_the_title():
     linker = GlossaryLinker([GlossaryTerm("協議会", "kyogikai", "よみ", 'A&B "引用" <b>', (Source("s"),))])
     assert 'title="A&amp;B &quot;引用&quot; &lt;b&gt;"' in linker.link("<p>協議会</p>", "g/")
+
+
+def test_a_term_with_an_ampersand_is_linked_in_html_where_it_is_escaped():
+    """Rendered HTML holds ``Q&A`` as ``Q&amp;A`` (Python-Markdown, then the allow-list): the alias is found there,
+    and the linked text stays escaped. Synthetic terms; the HTML is what Markdown and nh3 really make of it."""
+    import markdown
+
+    from generator.postprocess.sanitize import sanitize
+
+    linker = GlossaryLinker(
+        [term("よくある質問", "faq", aka=("Q&A",)), term("R&D<研究>", "rd")]  # an alias, and a term with & and <
+    )
+    html = sanitize(markdown.markdown("集まりで出たQ&Aをまとめ、R&D<研究>の場にしました。"))
+    assert "Q&amp;A" in html and "R&amp;D&lt;研究&gt;" in html  # what the linker gets
+    linked = linker.link(html, "g/")
+    assert linked == (
+        '<p>集まりで出た<a class="cb-term" href="g/#faq" title="よくある質問の説明">Q&amp;A</a>をまとめ、'
+        '<a class="cb-term" href="g/#rd" title="R&amp;D&lt;研究&gt;の説明">R&amp;D&lt;研究&gt;</a>の場にしました。</p>'
+    )

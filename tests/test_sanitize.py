@@ -98,3 +98,24 @@ def test_finder_pages_are_sanitized_too_and_keep_their_form(tmp_path):
         assert HANDLER.search(html) is None, HANDLER.search(html).group(0)
         assert root in html and "<input" in html, folder
         assert "data-cb-" in html and "<form" in html, f"the finder's own markup survives on {folder}"
+
+
+def test_table_alignment_becomes_a_class_on_every_page_and_no_style_attribute_is_left():
+    """Markdown's aligned columns (``style="text-align: …"``) would need 'unsafe-inline' in a
+    Content-Security-Policy: every page, the finders' pages with their own allow-list
+    included, gets classes instead; a style the allow-list would not keep is dropped, not kept."""
+    import markdown
+
+    table = markdown.markdown("| 名前 | 数 | 中 |\n|:--|--:|:-:|\n| a | 1 | x |\n", extensions=["tables"])
+    assert table.count('style="text-align: ') == 6  # what Markdown writes
+    articles = ArticleProcessor(Settings(), [])
+    for src in ("cases/x.md", "search.md", "national.md"):
+        html = articles.clean(table, src)
+        assert "style=" not in html, (src, html)
+        assert html.count('class="cb-align-left"') == 2 and html.count('class="cb-align-right"') == 2
+        assert html.count('class="cb-align-center"') == 2
+    assert 'style="' not in articles.clean('<table><tr><td style="color: red">x</td></tr></table>', "cases/x.md")
+    # A cell that already has a class keeps it.
+    assert articles.clean('<td class="n" style="text-align:right">1</td>', "search.md") == (
+        '<td class="cb-align-right n">1</td>'
+    )

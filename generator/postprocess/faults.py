@@ -2,7 +2,7 @@
 
 ``SignalCleanup`` removes a build's working folders when SIGTERM, SIGHUP or
 SIGINT arrives, then lets the signal do what it did before (end the process,
-or raise KeyboardInterrupt). ``write_error`` turns an ``OSError`` (full disk,
+or raise KeyboardInterrupt). ``file_error`` turns an ``OSError`` (full disk,
 read-only folder, a file where the site's folder should be) into a located
 Japanese message for the editor.
 """
@@ -66,30 +66,41 @@ REASONS = {
     errno.ENOSPC: "ディスクの空きがありません。空きを作ってから、もう一度ビルドしてください。",
     errno.EDQUOT: "ディスクの使用量の上限（クォータ）を超えました。空きを作ってから、もう一度ビルドしてください。",
     errno.EFBIG: "ファイルの大きさの上限を超えました。上限（ulimit -f）を確かめてください。",
-    errno.EACCES: "書き込む権限がありません。フォルダの権限を確かめるか、site_dir を書き込めるフォルダにしてください。",
+    errno.EACCES: "書き込む権限がありません。フォルダの権限を確かめるか、{target} を書き込めるフォルダにしてください。",
     errno.EPERM: "書き込みが許されていません（変更できない属性など）。"
-    "属性を確かめるか、site_dir を別のフォルダにしてください。",
-    errno.EROFS: "読み取り専用のファイルシステムです。site_dir を書き込めるフォルダにしてください。",
-    errno.ENOTDIR: "途中にフォルダではなくファイルがあります。site_dir を直すか、そのファイルを動かしてください。",
-    errno.EEXIST: "同じ名前のファイルがあってフォルダを作れません。site_dir を直すか、そのファイルを動かしてください。",
+    "属性を確かめるか、{target} を別のフォルダにしてください。",
+    errno.EROFS: "読み取り専用のファイルシステムです。{target} を書き込めるフォルダにしてください。",
+    errno.ENOTDIR: "途中にフォルダではなくファイルがあります。{target} を直すか、そのファイルを動かしてください。",
+    errno.EEXIST: "同じ名前のファイルがあってフォルダを作れません。{target} を直すか、そのファイルを動かしてください。",
     errno.EISDIR: "ファイルを書くところにフォルダがあります。そのフォルダを動かしてください。",
 }
 
 
-def file_error(exc: OSError, config_file: Path, site_dir: Path) -> str:
+def file_error(exc: OSError, config_file: Path, site_dir: Path, given: str | None = None) -> str:
     """A located message for an ``OSError`` during a build: ``mkdocs.yml:L:C: site_dir: …`` when it concerns
-    the site or the build's working folders beside it, else ``<path>: …``; it says what to do."""
+    the site or the build's working folders beside it, else ``<path>: …``; it says what to do.
+
+    ``given``: the site as named on the command line (``casebook postprocess SITE``), which then locates
+    the message instead of ``site_dir``; that site is processed in place, page by page (each page written
+    atomically), so what is done stays usable and a second run finishes it."""
     root = config_file.parent
     shown_site = _shown(site_dir, root)
+    target = "site_dir" if given is None else given
     paths = [Path(os.fsdecode(p)) for p in (exc.filename2, exc.filename) if p]  # a copy's target first
     written = next((p for p in paths if _beside_site(p, site_dir)), None)
-    reason = REASONS.get(exc.errno or 0, f"{exc.strerror or exc}。")
+    known = REASONS.get(exc.errno or 0)
+    reason = known.format(target=target) if known else f"{exc.strerror or exc}。"
     if written is not None or not paths:
         failed = _shown(written, root) if written is not None else shown_site
         blocker = _file_in_the_way(written) if written is not None else None
         if blocker is not None and exc.errno in (errno.ENOTDIR, errno.EEXIST):
             failed = _shown(blocker, root)
-            reason = f"{failed} はフォルダではなくファイルです。site_dir を直すか、そのファイルを動かしてください。"
+            reason = f"{failed} はフォルダではなくファイルです。{target} を直すか、そのファイルを動かしてください。"
+        if given is not None:
+            return (
+                f"{given}: サイトを処理できませんでした（{failed}）。{reason}"
+                "処理の済んだページはそのまま使えます。直してから、もう一度 casebook postprocess を実行してください。"
+            )
         return (
             f"{_site_dir_location(config_file)}: site_dir: サイトを {shown_site} に書き出せませんでした"
             f"（{failed}）。{reason}前のサイトがあれば、そのまま残っています。"

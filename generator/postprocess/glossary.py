@@ -4,7 +4,8 @@ Python-Markdown's ``abbr`` needs word boundaries, which Japanese sentences do
 not have, so terms are found with one compiled alternation (longest first,
 so 地域運営組織 wins over 組織) over the text between tags. Text inside
 headings, links, code and similar elements is never touched; each term is
-linked once per page, at its first occurrence.
+linked once per page, at its first occurrence. The HTML holds text escaped
+(``Q&A`` as ``Q&amp;A``), so each term is looked for in its escaped form.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class GlossaryLinker:
             if not t.link:
                 continue
             for surface in (t.term, *t.aka):
-                self.by_surface.setdefault(surface, t)
+                # As the term appears in rendered HTML text: & < > escaped (quotes stay as they are in text).
+                self.by_surface.setdefault(html.escape(surface, quote=False), t)
         surfaces = sorted(self.by_surface, key=lambda s: (-len(s), s))
         self.pattern = re.compile("|".join(map(re.escape, surfaces))) if surfaces else None
 

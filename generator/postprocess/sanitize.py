@@ -25,8 +25,6 @@ ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "hidden"},
     "a": {"href"},
     "img": {"src", "alt"},
-    "td": {"style"},
-    "th": {"style"},
     "ol": {"start"},
 }
 FINDER_TAGS = ALLOWED_TAGS | {
@@ -41,6 +39,8 @@ FINDER_ATTRIBUTES = {
     "option": {"value"},
     "button": {"type"},
 }
+_ALIGN = re.compile(r'<(td|th)\b([^>]*?)\sstyle="\s*text-align:\s*(left|right|center)\s*;?\s*"([^>]*)>')
+"""A table cell aligned by Markdown's ``tables`` (``style="text-align: right;"``)."""
 _EXTERNAL_A = re.compile(r'<a (?![^>]*\brel=)([^>]*\bhref="(?:https?:)?//[^"]*"[^>]*)>')
 
 
@@ -56,7 +56,6 @@ def _cleaner(images: bool, finder: bool = False):
         # The finders' script finds its parts by data-cb-*; aria-* names their groups and states.
         generic_attribute_prefixes={"data-pagefind-", "data-cb-", "aria-"} if finder else {"data-pagefind-"},
         url_schemes=SAFE_SCHEMES,
-        filter_style_properties={"text-align"},
         link_rel=None,
         strip_comments=True,
         attribute_filter=_local_images_only if images else None,
@@ -105,3 +104,20 @@ def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
 def protect_external_links(html: str) -> str:
     """``rel="noopener noreferrer"`` on every link that leaves the site."""
     return _EXTERNAL_A.sub(r'<a \1 rel="noopener noreferrer">', html)
+
+
+def align_classes(html: str) -> str:
+    """Table cells' ``style="text-align: …"`` as ``class="cb-align-…"`` (styled in casebook.css), so that
+    no page needs inline styles (a Content-Security-Policy without ``'unsafe-inline'`` blocks them)."""
+    return _ALIGN.sub(_align_class, html) if "text-align" in html else html
+
+
+def _align_class(m: re.Match) -> str:
+    tag, before, side, after = m.groups()
+    attributes = before + after
+    name = f"cb-align-{side}"
+    if ' class="' in attributes:
+        attributes = attributes.replace(' class="', f' class="{name} ', 1)
+    else:
+        attributes += f' class="{name}"'
+    return f"<{tag}{attributes}>"

@@ -24,7 +24,7 @@ from ..search import ASSETS as SEARCH_ASSETS
 from ..search.pagefind import PagefindBinary, SiteIndexer
 from .atomic import atomic_write_text
 from .glossary import GlossaryLinker
-from .sanitize import protect_external_links, sanitize
+from .sanitize import align_classes, protect_external_links, sanitize
 from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.casebook.postprocess")
@@ -53,7 +53,9 @@ class ArticleProcessor:
         self.glossary_url = page_url(settings.glossary_page, directory_urls) if glossary else None
 
     def clean(self, html: str, src_uri: str) -> str:
-        """The allow-list (the finders' one on their pages), then ``rel="noopener noreferrer"`` on external links."""
+        """Table alignment as classes (every page), the allow-list (the finders' one on their pages), then
+        ``rel="noopener noreferrer"`` on external links."""
+        html = align_classes(html)
         return protect_external_links(sanitize(html, finder=self.settings.finder(src_uri)))
 
     def link_glossary(self, html: str, src_uri: str, url: str) -> str:

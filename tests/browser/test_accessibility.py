@@ -66,19 +66,21 @@ def message(node: dict) -> str:
     return checks[0].get("message", "")
 
 
-@pytest.fixture(scope="module")
-def axe_results(browser, base_url):
-    """{page name: (violations, problems, scrollWidth)}: each page loaded once at 1280×800, shared by the tests below."""
+def run_axe(browser, base_url, scheme: str) -> dict:
+    """{page name: (violations, problems, scrollWidth)}: each page loaded once at 1280×800 in the colour scheme
+    ``scheme`` (``prefers-color-scheme``, which Material's palette follows until a visitor picks one)."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     context, page, problems = open_page(browser, base_url)
+    page.emulate_media(color_scheme=scheme)
     out = {}
     try:
         for name in PAGES:
             load(page, name)
+            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", SCHEMES[scheme])
             violations = axe.run(page).response["violations"]
-            print(f"\naxe {name} ({PAGES[name][0]}): {len(violations)} violation(s)")
+            print(f"\naxe {scheme} {name} ({PAGES[name][0]}): {len(violations)} violation(s)")
             for v in violations:
                 nodes = v["nodes"]
                 print(f"  [{v['impact']}] {v['id']} ({len(nodes)} nodes): {v['help']}")
@@ -91,17 +93,52 @@ def axe_results(browser, base_url):
     return out
 
 
+SCHEMES = {"light": "default", "dark": "slate"}
+"""prefers-color-scheme → Material's scheme (mkdocs.yml's palette)."""
+
+
+@pytest.fixture(scope="module")
+def axe_results(browser, base_url):
+    """The light scheme's results, shared by the tests below."""
+    return run_axe(browser, base_url, "light")
+
+
+@pytest.fixture(scope="module")
+def axe_dark_results(browser, base_url):
+    """The dark scheme's (slate) results."""
+    return run_axe(browser, base_url, "dark")
+
+
+def blocking(violations: list[dict], only: str | None = None) -> list[str]:
+    """Each node of each serious or critical violation (of rule ``only``, of any impact, when given)."""
+    return [
+        f"[{v['impact']}] {v['id']}: {target(node)} — {message(node)[:160]}"
+        for v in violations
+        if (v["id"] == only if only else v["impact"] in BLOCKING)
+        for node in v["nodes"]
+    ]
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_axe_finds_no_serious_violations(axe_results, name):
     violations, problems, _ = axe_results[name]
-    unexplained = [
-        f"[{v['impact']}] {v['id']}: {target(node)} — {message(node)[:160]}"
-        for v in violations
-        if v["impact"] in BLOCKING
-        for node in v["nodes"]
-    ]
-    assert unexplained == []
+    assert blocking(violations) == []
     assert problems == []
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_serious_violations_in_the_dark_scheme(axe_dark_results, name):
+    violations, problems, _ = axe_dark_results[name]
+    assert blocking(violations) == []
+    assert problems == []
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+@pytest.mark.parametrize("name", ["home", "case", "search"])
+def test_no_color_contrast_violation_of_any_impact(axe_results, axe_dark_results, name, scheme):
+    """Issue 22: the header title was white on #009485 (3.76:1) in the dark scheme, on every page."""
+    violations = (axe_results if scheme == "light" else axe_dark_results)[name][0]
+    assert blocking(violations, only="color-contrast") == []
 
 
 def test_no_sideways_scrolling_at_1280(axe_results):
