@@ -15,13 +15,18 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import packetfiles
+
 if TYPE_CHECKING:
     from .renderer import PageRenderer
 
 SiteFile = tuple[str, bytes | Path]
 Producer = Callable[["PageRenderer"], Iterable[SiteFile]]
 
-PRODUCERS: list[Producer] = []
+PRODUCERS: list[Producer] = [
+    packetfiles.stage_pdfs,  # course packets (issue 24): the four stages' participant PDFs
+    packetfiles.builder_data,  # course packets (issue 24): the /packets/ builder's JSON
+]
 """Every producer of site files, in the order their files are added."""
 
 

@@ -304,4 +304,4 @@ def load_dataset(
     national = load_national(data_dir / "national.yaml", root, errors)
     if errors:
         raise DataError(errors)
-    return Dataset(vocab, cases, glossary, national, narratives)
+    return Dataset(vocab, cases, glossary, national, narratives, content_dir)

@@ -1,0 +1,118 @@
+"""The packet files of the site (``pages.sitefiles`` producers) and the PDF engine (WeasyPrint).
+
+- ``packets/<stage slug>.pdf``: each stage's participant packet with its first cases, as an A4 PDF.
+  A PDF is cached by a hash of its HTML (which holds every input: text, cases, styles) and the
+  engine's version, under the user's cache folder, so an unchanged packet is never printed again
+  and a ``mkdocs serve`` rebuild does not wait for it.
+- ``packets/index.json`` (every case: id, name, place, stages with a lesson) and
+  ``packets/cases/<id>.json`` (``packets.case_data``): what the builder page reads.
+
+Without WeasyPrint, its system libraries (Pango) or a Japanese font, the build goes on without the
+PDFs and says once what is missing; /packets/ then says the PDFs are not available.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from ..postprocess.atomic import atomic_write_bytes
+from ..records import registry
+from ..records.cache import cache_dir
+from . import packets
+
+log = logging.getLogger("casebook.packets")
+"""Not under ``mkdocs``: a missing PDF engine is a warning that does not fail a ``--strict`` build."""
+INSTALL_HINT = "`make site` で入れられます（WeasyPrint は pip、Pango と fonts-noto-cjk は apt-get）。"
+
+
+def pdf_path(stage: str) -> str:
+    return f"packets/{registry.STAGE_SLUGS[stage]}.pdf"
+
+
+@cache
+def engine_problem() -> str | None:
+    """Why PDFs cannot be made here (in Japanese), or None when WeasyPrint and a Japanese font are there."""
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        return "WeasyPrint（PyPI）が入っていません。"
+    except OSError as exc:  # Pango or its friends are missing
+        return f"WeasyPrint に必要なライブラリ（Pango）が見つかりません（{exc}）。"
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        fonts = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True, check=False).stdout
+        if not fonts.strip():
+            return "日本語のフォント（Debian の fonts-noto-cjk）が見つかりません。"
+    return None
+
+
+_warned: set[str] = set()
+
+
+def available() -> bool:
+    problem = engine_problem()
+    if problem and problem not in _warned:
+        _warned.add(problem)
+        log.warning("警告: 研修資料の PDF は作りません。%s %s", problem, INSTALL_HINT)
+    return problem is None
+
+
+def engine_version() -> str:
+    import weasyprint
+
+    return weasyprint.__version__
+
+
+def write_pdf(html: str, target: Path | None = None) -> bytes:
+    """The HTML as PDF bytes (WeasyPrint); written atomically to ``target`` when given."""
+    import weasyprint
+
+    for name in ("weasyprint", "weasyprint.progress"):  # it notes every CSS property it does not know, every step
+        logging.getLogger(name).setLevel(logging.ERROR)
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, pdf)
+    return pdf
+
+
+def cached_pdf(html: str, folder: Path | None = None) -> Path:
+    """The PDF of this HTML from the cache, printed first when the cache has none."""
+    key = hashlib.sha256((engine_version() + "\0" + html).encode()).hexdigest()[:32]
+    path = (folder or cache_dir() / "packets") / f"{key}.pdf"
+    if not path.is_file():
+        write_pdf(html, path)
+    return path
+
+
+def stage_pdfs(renderer) -> Iterator[tuple[str, Path]]:
+    """Producer: each stage's participant packet as a PDF (nothing, with one warning, without an engine)."""
+    if renderer.book.dataset.content_dir is None or not available():
+        return
+    for stage in registry.STAGES:
+        if not packets.stage_page(renderer.book.dataset.content_dir, stage).is_file():
+            continue
+        html = packets.packet_html(renderer, stage, packets.default_cases(renderer.book, stage))
+        yield pdf_path(stage), cached_pdf(html)
+
+
+def builder_data(renderer) -> Iterator[tuple[str, bytes]]:
+    """Producer: the builder's list of cases and one small JSON per case (read only for the chosen ones)."""
+    index = []
+    for case in renderer.book.cases:
+        stages = [registry.STAGES.index(s) for s, lesson in case.stages if lesson]
+        index.append([case.id, case.name, case.place, stages])
+        data = packets.case_data(case)
+        yield f"packets/cases/{case.id}.json", _json(data)
+    yield "packets/index.json", _json({"stages": list(registry.STAGES), "cases": index})
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
