@@ -34,6 +34,7 @@ TRAINER_CLASS = "trainer"
 
 _H2 = re.compile(r"^## +(.+?)\s*$", re.M)
 _TRAINER_HEADING = re.compile(r"\{\s*[^}]*\.trainer\b[^}]*\}\s*$")
+_PRINT_LINKS = re.compile(r"^.*\{:? *\.cb-print-link *\}.*\n?", re.M)
 _ATTRS = re.compile(r"\s*\{\s*[:.#][^}]*\}\s*$")
 
 
@@ -48,9 +49,10 @@ class StageText:
     """(heading without attributes, Markdown of the section body, trainer-only)."""
 
     def section(self, heading: str) -> str:
+        """A section's Markdown, without the links that only the screen needs (「印刷する」)."""
         for name, body, _ in self.sections:
             if name == heading:
-                return body
+                return _PRINT_LINKS.sub("", body).strip()
         return ""
 
     def trainer_sections(self) -> list[tuple[str, str]]:
@@ -79,6 +81,11 @@ def parse_stage(stage: str, markdown: str) -> StageText:
         trainer = bool(_TRAINER_HEADING.search(raw))
         sections.append((_ATTRS.sub("", raw).strip(), body, trainer))
     return StageText(stage, title, intro, tuple(sections))
+
+
+def worksheet_markdown(text: StageText) -> str:
+    """The worksheet section as a participant sees it."""
+    return strip_trainer(text.section(WORKSHEET))
 
 
 def strip_trainer(markdown: str) -> str:
@@ -115,12 +122,12 @@ def _markdown():
     return markdown.Markdown(extensions=["admonition", "attr_list", "tables"], output_format="html")
 
 
-def md_html(text: str) -> str:
+def md_html(text: str, worksheet: bool = False) -> str:
     """Markdown of the training text as HTML (the site's extensions for it: admonition, attr_list, tables)."""
     md = _markdown()
     md.reset()
     html = md.convert(text)
-    return html.replace("<table>", '<table class="cb-worksheet">') if "記入欄" in text else html
+    return html.replace("<table>", '<table class="cb-worksheet">') if worksheet else html
 
 
 def _values(case, name: str) -> list[str]:
@@ -161,7 +168,11 @@ def packet_html(renderer, stage: str, cases: list, instructor: bool = False, sit
         raise ValueError("the dataset was loaded without its content folder")
     text = read_stage(content_dir, stage)
     view = (lambda md: md) if instructor else strip_trainer
-    parts = [(name, md_html(view(text.section(name)))) for name in PACKET_SECTIONS if text.section(name)]
+    parts = [
+        (name, md_html(view(text.section(name)), worksheet=name == WORKSHEET))
+        for name in PACKET_SECTIONS
+        if text.section(name)
+    ]
     trainer = [(name, md_html(body)) for name, body in text.trainer_sections()] if instructor else []
     base = site_url.rstrip("/") + "/" if site_url else None
     data = [case_data(c, f"{base}cases/{c.id}/" if base else None) for c in cases]

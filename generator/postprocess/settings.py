@@ -19,6 +19,8 @@ SEARCH_EXCLUDE = (
     "index/matrix.md",
     "index/matrix/*",
     "index/kana/*",
+    "packets.md",  # course packets (issue 24): the builder and the printable worksheets
+    "training/worksheets/*",
 )
 """Docs-relative paths (glob patterns) left out of the search index: finders and lists of lists."""
 
@@ -39,7 +41,7 @@ class Settings:
     search_part_pages: int = PART_PAGES
     """Pages per Pagefind run; a larger site is indexed in parts that the browser merges."""
     search_exclude: tuple[str, ...] = SEARCH_EXCLUDE
-    sanitize_exclude: tuple[str, ...] = ("search.md", "situation.md")
+    sanitize_exclude: tuple[str, ...] = ("search.md", "situation.md", "packets.md")
     """Pages not passed through the HTML allow-list (they hold the finders' form controls)."""
 
     def searchable(self, src_uri: str) -> bool:

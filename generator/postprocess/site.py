@@ -33,8 +33,13 @@ CONTENT_END = "<!-- /casebook:content -->"
 _START = re.compile(r"<!-- casebook:content (\S+) -->")
 _DONE = re.compile(r'<div class="cb-content" data-casebook-src="([^"]+)"')
 PAGES_CSS = Path(__file__).resolve().parent.parent / "pages" / "casebook.css"
-ASSET_FILES = {"assets/casebook.css": PAGES_CSS, "assets/casebook-search.js": SEARCH_ASSETS / "casebook-search.js"}
-"""Site path → the package file every built site carries (the pages' styles, the search page's script)."""
+ASSET_FILES = {
+    "assets/casebook.css": PAGES_CSS,
+    "assets/casebook-search.js": SEARCH_ASSETS / "casebook-search.js",
+    "assets/casebook-training.js": PAGES_CSS.parent / "casebook-training.js",  # course packets (issue 24)
+}
+"""Site path → the package file every built site carries (the pages' styles, the search page's script,
+the trainers' switches and the packet builder)."""
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset")>')
 
 
