@@ -172,3 +172,18 @@ def test_cli_packet_runs_without_a_build(tmp_path):
     assert run.returncode == 0, run.stderr
     html = target.read_text(encoding="utf-8")
     assert "第1段階" in html and "事例の比較" in html and 'class="trainer' not in html
+
+
+def test_serve_never_waits_for_a_pdf(tmp_path, monkeypatch, book):
+    """Under ``mkdocs serve --dirty`` (a renderer with a memo) a missing PDF is printed in the background."""
+    from generator.pages.renderer import PageRenderer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(packetfiles, "_last", {})
+    serving = PageRenderer(book, memo={})
+    assert dict(packetfiles.stage_pdfs(serving)) == {}, "the rebuild waited for WeasyPrint"
+    packetfiles._background().submit(lambda: None).result()  # one worker: the four PDFs are done before this
+    ready = dict(packetfiles.stage_pdfs(serving))
+    assert sorted(ready) == sorted(packetfiles.pdf_path(s) for s in registry.STAGES)
+    assert all(Path(p).read_bytes().startswith(b"%PDF") for p in ready.values())
+    assert dict(packetfiles.stage_pdfs(PageRenderer(book))) == ready, "a build uses the same cached PDFs"

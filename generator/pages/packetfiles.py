@@ -83,24 +83,58 @@ def write_pdf(html: str, target: Path | None = None) -> bytes:
     return pdf
 
 
-def cached_pdf(html: str, folder: Path | None = None) -> Path:
-    """The PDF of this HTML from the cache, printed first when the cache has none."""
+def cached_pdf(html: str, folder: Path | None = None, wait: bool = True) -> Path | None:
+    """The PDF of this HTML from the cache, printed first when the cache has none. With ``wait=False``
+    a missing PDF is printed in a background thread and None is returned (the next rebuild finds it)."""
     key = hashlib.sha256((engine_version() + "\0" + html).encode()).hexdigest()[:32]
     path = (folder or cache_dir() / "packets") / f"{key}.pdf"
-    if not path.is_file():
+    if path.is_file():
+        return path
+    if wait:
         write_pdf(html, path)
-    return path
+        return path
+    if path not in _printing:
+        _printing.add(path)
+        _background().submit(_print_later, html, path)
+    return None
+
+
+_printing: set[Path] = set()
+_last: dict[str, Path] = {}
+"""Stage → its last PDF, published under ``mkdocs serve`` while a newer one is being printed."""
+
+
+@cache
+def _background():
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-pdf")
+
+
+def _print_later(html: str, path: Path) -> None:
+    try:
+        write_pdf(html, path)
+    except Exception as exc:  # noqa: BLE001 - a preview must not die of a PDF; the build prints it again
+        log.warning("警告: 研修資料の PDF を作れませんでした（%s）。", exc)
+    finally:
+        _printing.discard(path)
 
 
 def stage_pdfs(renderer) -> Iterator[tuple[str, Path]]:
-    """Producer: each stage's participant packet as a PDF (nothing, with one warning, without an engine)."""
+    """Producer: each stage's participant packet as a PDF (nothing, with one warning, without an engine).
+    Under ``mkdocs serve --dirty`` (the renderer keeps a memo) a changed packet is printed in the
+    background and the stage's previous PDF is published meanwhile: an edit never waits for WeasyPrint."""
     if renderer.book.dataset.content_dir is None or not available():
         return
+    serving = renderer.memo is not None
     for stage in registry.STAGES:
         if not packets.stage_page(renderer.book.dataset.content_dir, stage).is_file():
             continue
         html = packets.packet_html(renderer, stage, packets.default_cases(renderer.book, stage))
-        yield pdf_path(stage), cached_pdf(html)
+        path = cached_pdf(html, wait=not serving) or _last.get(stage)
+        if path is not None:
+            _last[stage] = path
+            yield pdf_path(stage), path
 
 
 def builder_data(renderer) -> Iterator[tuple[str, bytes]]:
