@@ -285,10 +285,16 @@ def packet(ctx: click.Context, stage: str, case_ids: str, instructor: bool, outp
         atomic_write_text(output, html)
     else:
         problem = packetfiles.engine_problem()
+        try:
+            if not problem:
+                packetfiles.write_pdf(html, output)
+        except ImportError:
+            problem = packetfiles.MISSING
+        except OSError as exc:  # Pango could not be loaded
+            problem = f"WeasyPrint に必要なライブラリ（Pango）を読み込めません（{exc}）。"
         if problem:
             click.echo(f"PDF を作れません。{problem}{packetfiles.INSTALL_HINT}", err=True)
             sys.exit(1)
-        packetfiles.write_pdf(html, output)
     kind = "講師用" if instructor else "参加者用"
     click.echo(f"{output} に「{stage}」の研修資料（{kind}、事例 {len(cases)} 件）を書き出しました。")
 

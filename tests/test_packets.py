@@ -153,7 +153,8 @@ def test_build_without_weasyprint_succeeds_with_a_warning(tmp_path):
     blocker = tmp_path / "blocker"
     (blocker / "weasyprint").mkdir(parents=True)
     (blocker / "weasyprint" / "__init__.py").write_text('raise ImportError("WeasyPrint is not installed (test)")\n')
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker), str(REPO)])}
+    fresh_cache = tmp_path / "cache"  # PDFs printed earlier in the session must not stand in for the engine
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker), str(REPO)]), "XDG_CACHE_HOME": str(fresh_cache)}
     result = mkdocs_build(project, env=env)
     assert "WeasyPrint（PyPI）が入っていません" in result.stderr
     site = project / "site"

@@ -133,7 +133,7 @@ def packet_builder(renderer: PageRenderer, here: str, name: str) -> str:
     ctx = PageContext(renderer, here)
     if name == "packet-pdfs":
         content_dir = renderer.book.dataset.content_dir
-        ready = content_dir is not None and packetfiles.engine_problem() is None
+        ready = content_dir is not None and packetfiles.problem() is None
         pdfs = [
             (stage, f"第{i}段階 {stage}", ctx.to_root + packetfiles.pdf_path(stage))
             for i, stage in enumerate(registry.STAGES, 1)

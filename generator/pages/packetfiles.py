@@ -29,6 +29,8 @@ from . import packets
 
 log = logging.getLogger("casebook.packets")
 """Not under ``mkdocs``: a missing PDF engine is a warning that does not fail a ``--strict`` build."""
+for _name in ("weasyprint", "weasyprint.progress"):  # it notes every CSS property it does not know, every step
+    logging.getLogger(_name).setLevel(logging.ERROR)
 INSTALL_HINT = "`make site` で入れられます（WeasyPrint は pip、Pango と fonts-noto-cjk は apt-get）。"
 
 
@@ -38,13 +40,15 @@ def pdf_path(stage: str) -> str:
 
 @cache
 def engine_problem() -> str | None:
-    """Why PDFs cannot be made here (in Japanese), or None when WeasyPrint and a Japanese font are there."""
-    try:
-        import weasyprint  # noqa: F401
-    except ImportError:
-        return "WeasyPrint（PyPI）が入っていません。"
-    except OSError as exc:  # Pango or its friends are missing
-        return f"WeasyPrint に必要なライブラリ（Pango）が見つかりません（{exc}）。"
+    """Why PDFs cannot be made here (in Japanese), or None when WeasyPrint, Pango and a Japanese font are there.
+    WeasyPrint is not imported (that takes seconds): a warm build publishes cached PDFs without it."""
+    import ctypes.util
+    import importlib.util
+
+    if importlib.util.find_spec("weasyprint") is None:
+        return MISSING
+    if ctypes.util.find_library("pangoft2-1.0") is None:
+        return "WeasyPrint に必要なライブラリ（Pango）が見つかりません。"
     fc_list = shutil.which("fc-list")
     if fc_list:
         fonts = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True, check=False).stdout
@@ -53,29 +57,38 @@ def engine_problem() -> str | None:
     return None
 
 
+MISSING = "WeasyPrint（PyPI）が入っていません。"
 _warned: set[str] = set()
+failure: str | None = None
+"""Why the last ``stage_pdfs`` made no PDFs (None: it made them); /packets/ says so."""
+
+
+def problem() -> str | None:
+    return failure or engine_problem()
+
+
+def _warn(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        log.warning("警告: 研修資料の PDF は作りません。%s %s", message, INSTALL_HINT)
 
 
 def available() -> bool:
-    problem = engine_problem()
-    if problem and problem not in _warned:
-        _warned.add(problem)
-        log.warning("警告: 研修資料の PDF は作りません。%s %s", problem, INSTALL_HINT)
-    return problem is None
+    if engine_problem():
+        _warn(engine_problem())
+    return engine_problem() is None
 
 
 def engine_version() -> str:
-    import weasyprint
+    from importlib.metadata import version
 
-    return weasyprint.__version__
+    return version("weasyprint")
 
 
 def write_pdf(html: str, target: Path | None = None) -> bytes:
     """The HTML as PDF bytes (WeasyPrint); written atomically to ``target`` when given."""
     import weasyprint
 
-    for name in ("weasyprint", "weasyprint.progress"):  # it notes every CSS property it does not know, every step
-        logging.getLogger(name).setLevel(logging.ERROR)
     pdf = weasyprint.HTML(string=html).write_pdf()
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,17 +137,30 @@ def stage_pdfs(renderer) -> Iterator[tuple[str, Path]]:
     """Producer: each stage's participant packet as a PDF (nothing, with one warning, without an engine).
     Under ``mkdocs serve --dirty`` (the renderer keeps a memo) a changed packet is printed in the
     background and the stage's previous PDF is published meanwhile: an edit never waits for WeasyPrint."""
+    global failure
     if renderer.book.dataset.content_dir is None or not available():
         return
     serving = renderer.memo is not None
-    for stage in registry.STAGES:
-        if not packets.stage_page(renderer.book.dataset.content_dir, stage).is_file():
-            continue
-        html = packets.packet_html(renderer, stage, packets.default_cases(renderer.book, stage))
-        path = cached_pdf(html, wait=not serving) or _last.get(stage)
-        if path is not None:
-            _last[stage] = path
-            yield pdf_path(stage), path
+    made = []
+    try:
+        for stage in registry.STAGES:
+            if not packets.stage_page(renderer.book.dataset.content_dir, stage).is_file():
+                continue
+            html = packets.packet_html(renderer, stage, packets.default_cases(renderer.book, stage))
+            path = cached_pdf(html, wait=not serving) or _last.get(stage)
+            if path is not None:
+                _last[stage] = path
+                made.append((pdf_path(stage), path))
+    except ImportError:
+        failure = MISSING
+    except OSError as exc:  # WeasyPrint's libraries (Pango) could not be loaded
+        failure = f"WeasyPrint に必要なライブラリ（Pango）を読み込めません（{exc}）。"
+    else:
+        failure = None
+    if failure:
+        _warn(failure)
+        return
+    yield from made
 
 
 def builder_data(renderer) -> Iterator[tuple[str, bytes]]:
