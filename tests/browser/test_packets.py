@@ -149,3 +149,28 @@ def test_projector_mode_hides_side_bars_scales_text_and_is_remembered(browse):
     assert not page.locator(".md-sidebar--primary").is_visible()
     page.reload()
     assert page.eval_on_selector("article p", "p => parseFloat(getComputedStyle(p).fontSize)") == big
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/packets/?stage=katachizukuru&view=instructor&cases=aba-mura,aoga,akita-otagaisama",
+        "/training/worksheets/shiru/",
+    ],
+)
+def test_packet_pages_pass_axe_and_fit_a_phone(browse, url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, problems = browse(360, 800)
+    page.goto(url)
+    if "packets" in url:
+        ready(page)
+    serious = [
+        f"{v['id']}: {' '.join(map(str, n['target']))}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+    ]
+    assert serious == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert problems.all() == []
