@@ -19,11 +19,23 @@ $(STAMP): pyproject.toml package-lock.json | $(BIN)/python
 	@# falls back to PyPI's pagefind[extended] with a warning (see generator/search.py).
 	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	else $(BIN)/python -m pip install --quiet 'pagefind[extended]==1.5.2'; fi
+	@# Course packet PDFs (issue 24): WeasyPrint (pip, above) needs Debian's Pango and a Japanese
+	@# font. Without them (or without root/sudo) the build still succeeds, without the PDFs.
+	if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! fc-list :lang=ja 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  ($$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null) || echo "警告: Pango と fonts-noto-cjk を入れられませんでした。研修資料の PDF は作られません。"; \
+	fi
 	touch $@
 
 $(TSTAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@# Browser tests drive Debian's chromium (Playwright never downloads a browser here).
+	@# The packet tests read PDFs back with poppler (pdftotext, pdffonts, pdfinfo).
+	if ! command -v pdftotext >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
 	if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \

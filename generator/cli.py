@@ -348,5 +348,70 @@ def csp(ctx: click.Context, site: Path | None) -> None:
     click.echo(content_security_policy(site))
 
 
+@main.command()
+@click.option(
+    "--stage", required=True, help="研修の段階（知る、かたちづくる、動いてみる、持続・発展させる。shiru などでも可）"
+)
+@click.option(
+    "--cases", "case_ids", default="", help="事例の id をカンマで区切って、4件まで（省略するとこの段階の最初の3件）"
+)
+@click.option("--instructor", is_flag=True, help="講師用（講師へのメモ、時間の目安を含める）")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="書き出す PDF")
+@click.option("--html", "as_html", is_flag=True, help="PDF ではなく、印刷用の HTML を書き出す")
+@click.pass_context
+def packet(ctx: click.Context, stage: str, case_ids: str, instructor: bool, output: Path, as_html: bool) -> None:
+    """研修資料（段階のねらい・問い・ワークシート・事例の比較・事例カード）を A4 の PDF に書き出す。"""
+    from .model.casebook import build_casebook
+    from .pages import packetfiles, packets
+    from .pages.renderer import PageRenderer
+    from .postprocess.settings import Settings, casebook_options, read_mkdocs_yml
+    from .records import load_dataset
+    from .records.registry import STAGE_SLUGS, STAGES
+
+    stage = {slug: name for name, slug in STAGE_SLUGS.items()}.get(stage, stage)
+    if stage not in STAGES:
+        click.echo(
+            f"--stage: 「{stage}」という段階はありません。{'、'.join(STAGES)} のどれかを指定してください。", err=True
+        )
+        sys.exit(2)
+    root = ctx.obj["root"]
+    config = read_mkdocs_yml(root)
+    data_dir = root / Settings.from_options(casebook_options(config)).data_dir
+    try:
+        dataset = load_dataset(root, data_dir, root / config.get("docs_dir", "docs"), use_cache=True)
+    except DataError as exc:
+        _print_errors(exc.errors, "text")
+        sys.exit(1)
+    book = build_casebook(dataset)
+    ids = [i.strip() for i in case_ids.split(",") if i.strip()]
+    cases, unknown = packets.find_cases(book, ids) if ids else (packets.default_cases(book, stage), [])
+    if unknown:
+        click.echo(
+            f"--cases: 事例 {'、'.join(unknown)} が見つかりません。data/cases/ のファイル名（id）を指定してください。",
+            err=True,
+        )
+        sys.exit(2)
+    if len(cases) > packets.MAX_CASES:
+        click.echo(f"--cases: 事例は {packets.MAX_CASES} 件までです（{len(cases)} 件が指定されました）。", err=True)
+        sys.exit(2)
+    html = packets.packet_html(PageRenderer(book), stage, cases, instructor, config.get("site_url"))
+    if as_html:
+        atomic_write_text(output, html)
+    else:
+        problem = packetfiles.engine_problem()
+        try:
+            if not problem:
+                packetfiles.write_pdf(html, output)
+        except ImportError:
+            problem = packetfiles.MISSING
+        except OSError as exc:  # Pango could not be loaded
+            problem = f"WeasyPrint に必要なライブラリ（Pango）を読み込めません（{exc}）。"
+        if problem:
+            click.echo(f"PDF を作れません。{problem}{packetfiles.INSTALL_HINT}", err=True)
+            sys.exit(1)
+    kind = "講師用" if instructor else "参加者用"
+    click.echo(f"{output} に「{stage}」の研修資料（{kind}、事例 {len(cases)} 件）を書き出しました。")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

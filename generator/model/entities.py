@@ -168,6 +168,8 @@ class Dataset:
     national: dict | None = None
     narratives: dict[str, Path] = field(default_factory=dict)
     """Case id → ``content/cases/<id>.md``."""
+    content_dir: Path | None = None
+    """The hand-written pages (``content/``): the training text that packets and worksheets are made from."""
 
     @property
     def published(self) -> list[Case]:

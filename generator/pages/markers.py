@@ -9,6 +9,8 @@
 | ``situation-finder`` | the 「地域の状況から探す」 form |
 | ``national SECTION`` | a section of ``data/national.yaml`` as a table or list |
 | ``data-files`` | the files of ``data/`` (``pages.opendata``) with links, and the page's JSON-LD ``Dataset`` |
+| ``packet-pdfs`` | links to the four stages' packet PDFs (or a note that there are none) |
+| ``packet-builder`` | the /packets/ builder's form (``pages/casebook-training.js`` drives it) |
 
 An unknown marker is left as it is; the plugin warns about it.
 """
@@ -21,7 +23,8 @@ from collections.abc import Callable
 
 from ..model.kana import KANA_ROWS, OTHER, kana_key, kana_row
 from ..records import registry
-from . import opendata
+from . import opendata, packetfiles, packets
+from .context import PageContext
 from .finder import search_config, situation_groups
 from .renderer import PageRenderer
 from .text import md_text, md_url
@@ -77,6 +80,8 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
         return renderer.render("situation.html.j2", here, groups=situation_groups(renderer.book))
     if name == "data-files":
         return opendata.files_block(renderer, here)
+    if name in ("packet-pdfs", "packet-builder"):
+        return packet_builder(renderer, here, name)
     if name == "national" and book.dataset.national and arg in NATIONAL_SECTIONS:
         return national(renderer, here, arg)
     return None
@@ -110,3 +115,40 @@ def national(renderer: PageRenderer, here: str, section: str) -> str:
         return f"[{title}]({md_url(s.url)})" if s.url else title
 
     return renderer.render("national.md.j2", here, section=section, items=data.get(section) or [], src=src)
+
+
+def packet_builder(renderer: PageRenderer, here: str, name: str) -> str:
+    """The packet PDFs' links, or the builder's form with its configuration (course packets, issue 24)."""
+    ctx = PageContext(renderer, here)
+    if name == "packet-pdfs":
+        content_dir = renderer.book.dataset.content_dir
+        ready = content_dir is not None and packetfiles.problem() is None
+        pdfs = [
+            (stage, f"第{i}段階 {stage}", ctx.to_root + packetfiles.pdf_path(stage))
+            for i, stage in enumerate(registry.STAGES, 1)
+            if ready and packets.stage_page(content_dir, stage).is_file()
+        ]
+        return renderer.render("packet_builder.html.j2", here, part="pdfs", pdfs=pdfs)
+    stages = [
+        {"name": s, "slug": registry.STAGE_SLUGS[s], "title": f"第{i}段階 {s}",
+         "page": ctx.link_to(f"training/{registry.STAGE_SLUGS[s]}.md")}
+        for i, s in enumerate(registry.STAGES, 1)
+    ]  # fmt: skip
+    config = {
+        "stages": stages,
+        "sections": packets.PACKET_SECTIONS,
+        "worksheet": packets.WORKSHEET,
+        "index": ctx.to_root + "packets/index.json",
+        "cases": ctx.to_root + "packets/cases/",
+        "casePage": ctx.link_to("cases/__ID__.md"),
+        "max": packets.MAX_CASES,
+        "preselect": packets.DEFAULT_CASES,
+    }
+    return renderer.render(
+        "packet_builder.html.j2",
+        here,
+        part="builder",
+        stages=stages,
+        max=packets.MAX_CASES,
+        config=json.dumps(config, ensure_ascii=False),
+    )

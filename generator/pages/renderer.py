@@ -19,7 +19,7 @@ import jinja2
 
 from ..model.casebook import Casebook, Facet
 from ..records.registry import STAGE_SLUGS, STAGES
-from . import jsonld
+from . import jsonld, packets
 from .context import PageContext, Shared
 from .sitefiles import site_files
 from .templating import environment
@@ -99,6 +99,7 @@ class PageRenderer:
             for value in facet.used:
                 yield facet.path(value.label), self.facet_value(facet, value)
         yield from self.matrix_pages()
+        yield from self.worksheet_pages()
 
     # -- case pages ----------------------------------------------------------
     @staticmethod
@@ -171,6 +172,25 @@ class PageRenderer:
             lambda: (facet.title, value, tuple(_listed(c) for c in cases)),
             lambda: self.render("facet_value.md.j2", path, facet=facet, value=value, cases=cases),
         )
+
+    # -- worksheets (course packets, issue 24) ------------------------------------
+    def worksheet_pages(self) -> Iterator[tuple[str, str]]:
+        """Each stage's worksheet as a page of its own (``training/worksheets/<slug>.md``), printable alone."""
+        content_dir = self.book.dataset.content_dir
+        for stage in STAGES if content_dir else ():
+            source = packets.stage_page(content_dir, stage)
+            if source.is_file():
+                path = f"training/worksheets/{STAGE_SLUGS[stage]}.md"
+                text = packets.parse_stage(stage, source.read_text(encoding="utf-8"))
+                body = packets.worksheet_markdown(text)
+                if body:
+                    stage_path = f"training/{STAGE_SLUGS[stage]}.md"
+                    yield (
+                        path,
+                        self.render(
+                            "worksheet.md.j2", path, stage=stage, title=text.title, body=body, stage_path=stage_path
+                        ),
+                    )
 
     # -- factors × stages --------------------------------------------------------
     def cell_path(self, facet: Facet, value, stage: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import packetfiles
 from .opendata import site_data_files
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ Producer = Callable[["PageRenderer"], Iterable[SiteFile]]
 
 PRODUCERS: list[Producer] = [
     site_data_files,  # data/: the records as open data (issue 28)
+    packetfiles.stage_pdfs,  # course packets (issue 24): the four stages' participant PDFs
+    packetfiles.builder_data,  # course packets (issue 24): the /packets/ builder's JSON
 ]
 """Every producer of site files, in the order their files are added."""
 

@@ -20,6 +20,8 @@ SEARCH_EXCLUDE = (
     "index/matrix.md",
     "index/matrix/*",
     "index/kana/*",
+    "packets.md",  # course packets (issue 24): the builder and the printable worksheets
+    "training/worksheets/*",
 )
 """Docs-relative paths (glob patterns) left out of the search index: the home page, finders and lists of lists."""
 
@@ -40,7 +42,7 @@ class Settings:
     search_part_pages: int = PART_PAGES
     """Pages per Pagefind run; a larger site is indexed in parts that the browser merges."""
     search_exclude: tuple[str, ...] = SEARCH_EXCLUDE
-    finder_pages: tuple[str, ...] = ("search.md", "situation.md")
+    finder_pages: tuple[str, ...] = ("search.md", "situation.md", "packets.md")
     """Pages cleaned with the finders' allow-list (``sanitize.FINDER_TAGS``: their form controls too);
     every other page gets the plain one. No page skips the allow-list."""
 

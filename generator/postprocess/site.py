@@ -38,9 +38,10 @@ ASSET_FILES = {
     "assets/casebook.css": PAGES_CSS,
     "assets/casebook-search.js": SEARCH_ASSETS / "casebook-search.js",
     "assets/casebook-offline.js": OFFLINE_SCRIPT,  # a page opened from disk: how to start the launcher (issue 28)
+    "assets/casebook-training.js": PAGES_CSS.parent / "casebook-training.js",  # course packets (issue 24)
 }
 """Site path → the package file every built site carries (the pages' styles, the search page's script, the
-offline note)."""
+offline note, the trainers' switches and the packet builder)."""
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset")>')
 
 

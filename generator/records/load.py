@@ -312,4 +312,4 @@ def load_dataset(
     check_aliases(vocab, glossary, errors)
     if errors:
         raise DataError(errors)
-    return Dataset(vocab, cases, glossary, national, narratives)
+    return Dataset(vocab, cases, glossary, national, narratives, content_dir)
