@@ -116,6 +116,5 @@ def test_table_alignment_becomes_a_class_on_every_page_and_no_style_attribute_is
         assert html.count('class="cb-align-center"') == 2
     assert 'style="' not in articles.clean('<table><tr><td style="color: red">x</td></tr></table>', "cases/x.md")
     # A cell that already has a class keeps it.
-    assert articles.clean('<td class="n" style="text-align:right">1</td>', "search.md") == (
-        '<td class="cb-align-right n">1</td>'
-    )
+    cell = articles.clean('<table><tr><td class="n" style="text-align:right">1</td></tr></table>', "search.md")
+    assert '<td class="cb-align-right n">1</td>' in cell, cell
