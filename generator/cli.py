@@ -103,6 +103,31 @@ def schema(ctx: click.Context, output: Path | None) -> None:
     click.echo(f"{target} に書き出しました。")
 
 
+@main.command("cms-config")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="書き出す先（既定: 標準出力）"
+)
+@click.option("--repo", default=None, help="GitHub のリポジトリ（owner/name、既定は環境変数 CASEBOOK_REPO）")
+@click.pass_context
+def cms_config(ctx: click.Context, output: Path | None, repo: str | None) -> None:
+    """編集画面（Sveltia CMS、サイトの /admin/）の設定 admin/config.yml を、事例の決まりと語彙から作る。"""
+    from .records import load_vocabulary
+    from .records.cms import cms_config_yaml
+
+    root = ctx.obj["root"]
+    errors: list[CaseError] = []
+    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
+    if errors:
+        _print_errors(errors, "text")
+        sys.exit(1)
+    text = cms_config_yaml(vocab, repo)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write_text(output, text)
+    click.echo(f"{output} に書き出しました。")
+
+
 @main.command()
 @click.option("--id", "case_id", help="id（半角小文字・数字・ハイフン）")
 @click.option("--name", help="正式名称")

@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .admin import admin_files
+
 if TYPE_CHECKING:
     from .renderer import PageRenderer
 
 SiteFile = tuple[str, bytes | Path]
 Producer = Callable[["PageRenderer"], Iterable[SiteFile]]
 
-PRODUCERS: list[Producer] = []
+PRODUCERS: list[Producer] = [
+    admin_files,  # issue 25: the web editor (Sveltia CMS) at /admin/
+]
 """Every producer of site files, in the order their files are added."""
 
 
