@@ -32,6 +32,14 @@ def _print_errors(errors: list[CaseError], fmt: str) -> None:
     click.echo(f"{len(errors)} 件の問題が見つかりました。", err=fmt == "github")
 
 
+def _append_summary(path: Path | None, errors: list[CaseError]) -> None:
+    if path is not None:
+        from .review import problems_table
+
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(problems_table(errors))
+
+
 @click.group()
 @click.version_option(__version__, prog_name="casebook")
 @click.option(
@@ -56,8 +64,14 @@ def main(ctx: click.Context, root: Path | None) -> None:
     help="github: プルリクエストの注釈の形で出す",
 )
 @click.option("--no-cache", is_flag=True, help="前回の検査結果を使わず、すべてのファイルを読み直す")
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="すべての問題を Markdown の表にしてこのファイルに書き足す（GitHub の $GITHUB_STEP_SUMMARY）",
+)
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool, summary: Path | None) -> None:
     """事例レコードを検査する（PATHS を省くとすべて）。問題がなければ終了コード 0。"""
     from .records import load_dataset
     from .records.files import expand_paths
@@ -68,7 +82,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bo
         ds = load_dataset(root, content_dir=root / "content", case_paths=case_paths, use_cache=not no_cache)
     except DataError as exc:
         _print_errors(exc.errors, fmt)
+        _append_summary(summary, exc.errors)
         sys.exit(1)
+    _append_summary(summary, [])
     drafts = len(ds.cases) - len(ds.published)
     extra = f"（うち下書き {drafts} 件）" if drafts else ""
     click.echo(f"問題はありません: 事例 {len(ds.cases)} 件{extra}、用語 {len(ds.glossary)} 件。", err=fmt == "github")
@@ -176,6 +192,23 @@ def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal
             click.echo(str(e), err=True)
         sys.exit(1)
     click.echo(f"{path.relative_to(root)} を作りました。残りの項目を書いてから casebook validate で確かめてください。")
+
+
+@main.command()
+@click.argument("base", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("head", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="書き出す先")
+@click.option("--run-url", default=None, help="チェックの実行結果の URL（コメントに載せる）")
+def changes(base: Path, head: Path, output: Path | None, run_url: str | None) -> None:
+    """BASE（取り込む先）と HEAD（変更後）の事例をくらべ、追加・修正・削除と変わるページを Markdown で出す。"""
+    from .review import changes_markdown, compare
+
+    text = changes_markdown(compare(base.resolve(), head.resolve()), run_url)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+        click.echo(f"{output} に書き出しました。")
 
 
 @main.command("export-docs")
