@@ -144,6 +144,17 @@ def cms_config(ctx: click.Context, output: Path | None, repo: str | None) -> Non
     click.echo(f"{output} に書き出しました。")
 
 
+NEW_LABELS = {
+    "id": "id（半角の小文字・数字・ハイフン。例: kawane-shinko）",
+    "name": "正式名称",
+    "kana": "読み（ひらがなかカタカナ）",
+    "prefecture": "都道府県",
+    "municipality": "市区町村",
+    "legal_form": "法人格",
+    "summary": "概要（300文字まで）",
+}
+
+
 @main.command()
 @click.option("--id", "case_id", help="id（半角小文字・数字・ハイフン）")
 @click.option("--name", help="正式名称")
@@ -152,11 +163,18 @@ def cms_config(ctx: click.Context, output: Path | None, repo: str | None) -> Non
 @click.option("--municipality", help="市区町村")
 @click.option("--legal-form", help="法人格（語彙 legal_form）")
 @click.option("--summary", help="概要（300文字まで）")
+@click.option(
+    "--from-issue",
+    "issue",
+    type=click.File(encoding="utf-8"),
+    help="「事例を提案する」の issue の本文（テキスト）から値を読む（- で標準入力）",
+)
 @click.option("--force", is_flag=True, help="同じ id のファイルがあっても上書きする")
 @click.pass_context
-def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal_form, summary, force) -> None:
-    """新しい事例のひな形を data/cases/<id>.yaml に作る（足りない値は尋ねる）。"""
-    from .records.scaffold import NewCaseError, write_new_case
+def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal_form, summary, issue, force) -> None:
+    """新しい事例のひな形を data/cases/<id>.yaml に作る（足りない値は尋ね、答えるごとに確かめる）。"""
+    from .records import load_vocabulary
+    from .records.scaffold import NewCaseError, check_answer, read_issue, suggestion, write_new_case
 
     root = ctx.obj["root"]
     given = {
@@ -168,25 +186,32 @@ def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal
         "legal_form": legal_form,
         "summary": summary,
     }
-    labels = {
-        "id": "id（例: kawane-shinko）",
-        "name": "正式名称",
-        "kana": "読み",
-        "prefecture": "都道府県",
-        "municipality": "市区町村",
-        "legal_form": "法人格",
-        "summary": "概要",
-    }
+    proposed = read_issue(issue.read(), root / ".github" / "ISSUE_TEMPLATE" / "propose-case.yml") if issue else {}
+    for key in given:
+        if given[key] is None and key in proposed:
+            given[key] = proposed[key]
     interactive = sys.stdin.isatty()
+    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, []) if interactive else None
     for key, value in given.items():
-        if value is None:
-            if not interactive:
-                raise click.UsageError(f"--{key.replace('_', '-')}（{labels[key]}）を指定してください。")
-            given[key] = click.prompt(labels[key])
-        if key == "prefecture":
-            given[key] = prefectures.suggest(given[key]) or given[key]
+        if value is None and not interactive:
+            raise click.UsageError(f"--{key.replace('_', '-')}（{NEW_LABELS[key]}）を指定してください。")
+        default = None
+        while interactive:  # each answer is checked as it is given; only a wrong one is asked again
+            if value is None:
+                value = click.prompt(NEW_LABELS[key], default=default)
+            if key == "prefecture":
+                value = prefectures.suggest(value) or value
+            problems = check_answer(root, key, value, vocab, force)
+            if not problems:
+                break
+            for e in problems:
+                click.echo(f"  {e.message}", err=True)
+            default, value = suggestion(problems), None
+        if key == "prefecture" and value:
+            value = prefectures.suggest(value) or value
+        given[key] = value
     try:
-        path = write_new_case(root, given, force=force)
+        path = write_new_case(root, given, force=force, sources=proposed.get("sources"))
     except NewCaseError as exc:
         for e in exc.errors:
             click.echo(str(e), err=True)
