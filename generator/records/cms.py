@@ -78,7 +78,7 @@ def _field(name: str, prop: dict, required: bool, conditional: bool = False) -> 
     hint = prop.get("description", "")
     if conditional:
         hint += CONDITIONAL
-    if hint:
+    if hint and hint != field["label"]:
         field["hint"] = hint
     kind = prop.get("type")
     if "enum" in prop:
