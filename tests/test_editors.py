@@ -103,8 +103,11 @@ def test_cms_config_command_prints_the_config(tmp_path, vocab):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     project = copy_bundled(tmp_path_factory.mktemp("editors") / "p")
-    edit = "https://github.com/example/casebook/edit/main/content/"
-    proc = mkdocs_build(project, env={"CASEBOOK_EDIT_URI": edit, "CASEBOOK_REPO": "example/casebook"})
+    config = project / "mkdocs.yml"  # as the workflows write in their repository
+    text = config.read_text(encoding="utf-8")
+    assert "\nedit_uri: https://github.com/OWNER/REPO/edit/main/content/\n" in text
+    config.write_text(text.replace("OWNER/REPO", "example/casebook"), encoding="utf-8")
+    proc = mkdocs_build(project, env={"CASEBOOK_REPO": "example/casebook"})
     return project, proc
 
 

@@ -22,7 +22,7 @@ from generator.review import COMMENT_MARKER, changes_markdown, compare, problems
 from .sitebuild import REPO, copy_bundled
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
-STANDARD_TOOLS = {"mkdir", "echo", "tr", "test", "gh"}
+STANDARD_TOOLS = {"mkdir", "echo", "tr", "test", "gh", "sed"}
 """Commands a workflow may run besides Make targets and casebook: in every GitHub runner image."""
 
 
