@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: site test lint serve validate schema bench mutation clean offline
+.PHONY: site test lint serve validate schema bench mutation clean offline install new
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ validate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/casebook schema
+
+# --- Editors (issue 25): install only (the workflows validate before they build); a new case's template.
+install: $(STAMP)
+
+new: $(STAMP)
+	$(BIN)/casebook new
 
 test: $(TSTAMP)
 	$(BIN)/ruff check generator tests bench

@@ -33,6 +33,14 @@ def _print_errors(errors: list[CaseError], fmt: str) -> None:
     click.echo(f"{len(errors)} 件の問題が見つかりました。", err=fmt == "github")
 
 
+def _append_summary(path: Path | None, errors: list[CaseError]) -> None:
+    if path is not None:
+        from .review import problems_table
+
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(problems_table(errors))
+
+
 @click.group()
 @click.version_option(__version__, prog_name="casebook")
 @click.option(
@@ -58,8 +66,16 @@ def main(ctx: click.Context, root: Path | None) -> None:
 )
 @click.option("--no-cache", is_flag=True, help="前回の検査結果を使わず、すべてのファイルを読み直す")
 @click.option("--strict", is_flag=True, help="警告（更新日 updated の付け忘れ）も問題として終了コード 1 にする")
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="すべての問題を Markdown の表にしてこのファイルに書き足す（GitHub の $GITHUB_STEP_SUMMARY）",
+)
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool, strict: bool) -> None:
+def validate(
+    ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bool, strict: bool, summary: Path | None
+) -> None:
     """事例レコードを検査する（PATHS を省くとすべて）。問題がなければ終了コード 0。"""
     from .records import load_dataset
     from .records.files import expand_paths
@@ -70,10 +86,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_cache: bo
         ds = load_dataset(root, content_dir=root / "content", case_paths=case_paths, use_cache=not no_cache)
     except DataError as exc:
         _print_errors(exc.errors, fmt)
+        _append_summary(summary, exc.errors)
         sys.exit(1)
     warnings = _date_warnings(root, ds.cases)
     for w in warnings:
         click.echo(w.github().replace("::error", "::warning", 1) if fmt == "github" else str(w))
+    _append_summary(summary, [])
     drafts = len(ds.cases) - len(ds.published)
     extra = f"（うち下書き {drafts} 件）" if drafts else ""
     click.echo(f"問題はありません: 事例 {len(ds.cases)} 件{extra}、用語 {len(ds.glossary)} 件。", err=fmt == "github")
@@ -134,6 +152,42 @@ def schema(ctx: click.Context, output: Path | None) -> None:
     click.echo(f"{target} に書き出しました。")
 
 
+@main.command("cms-config")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="書き出す先（既定: 標準出力）"
+)
+@click.option("--repo", default=None, help="GitHub のリポジトリ（owner/name、既定は環境変数 CASEBOOK_REPO）")
+@click.pass_context
+def cms_config(ctx: click.Context, output: Path | None, repo: str | None) -> None:
+    """編集画面（Sveltia CMS、サイトの /admin/）の設定 admin/config.yml を、事例の決まりと語彙から作る。"""
+    from .records import load_vocabulary
+    from .records.cms import cms_config_yaml
+
+    root = ctx.obj["root"]
+    errors: list[CaseError] = []
+    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
+    if errors:
+        _print_errors(errors, "text")
+        sys.exit(1)
+    text = cms_config_yaml(vocab, repo)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write_text(output, text)
+    click.echo(f"{output} に書き出しました。")
+
+
+NEW_LABELS = {
+    "id": "id（半角の小文字・数字・ハイフン。例: kawane-shinko）",
+    "name": "正式名称",
+    "kana": "読み（ひらがなかカタカナ）",
+    "prefecture": "都道府県",
+    "municipality": "市区町村",
+    "legal_form": "法人格",
+    "summary": "概要（300文字まで）",
+}
+
+
 @main.command()
 @click.option("--id", "case_id", help="id（半角小文字・数字・ハイフン）")
 @click.option("--name", help="正式名称")
@@ -142,11 +196,18 @@ def schema(ctx: click.Context, output: Path | None) -> None:
 @click.option("--municipality", help="市区町村")
 @click.option("--legal-form", help="法人格（語彙 legal_form）")
 @click.option("--summary", help="概要（300文字まで）")
+@click.option(
+    "--from-issue",
+    "issue",
+    type=click.File(encoding="utf-8"),
+    help="「事例を提案する」の issue の本文（テキスト）から値を読む（- で標準入力）",
+)
 @click.option("--force", is_flag=True, help="同じ id のファイルがあっても上書きする")
 @click.pass_context
-def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal_form, summary, force) -> None:
-    """新しい事例のひな形を data/cases/<id>.yaml に作る（足りない値は尋ねる）。"""
-    from .records.scaffold import NewCaseError, write_new_case
+def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal_form, summary, issue, force) -> None:
+    """新しい事例のひな形を data/cases/<id>.yaml に作る（足りない値は尋ね、答えるごとに確かめる）。"""
+    from .records import load_vocabulary
+    from .records.scaffold import NewCaseError, check_answer, read_issue, suggestion, write_new_case
 
     root = ctx.obj["root"]
     given = {
@@ -158,30 +219,54 @@ def new(ctx: click.Context, case_id, name, kana, prefecture, municipality, legal
         "legal_form": legal_form,
         "summary": summary,
     }
-    labels = {
-        "id": "id（例: kawane-shinko）",
-        "name": "正式名称",
-        "kana": "読み",
-        "prefecture": "都道府県",
-        "municipality": "市区町村",
-        "legal_form": "法人格",
-        "summary": "概要",
-    }
+    proposed = read_issue(issue.read(), root / ".github" / "ISSUE_TEMPLATE" / "propose-case.yml") if issue else {}
+    for key in given:
+        if given[key] is None and key in proposed:
+            given[key] = proposed[key]
     interactive = sys.stdin.isatty()
+    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, []) if interactive else None
     for key, value in given.items():
-        if value is None:
-            if not interactive:
-                raise click.UsageError(f"--{key.replace('_', '-')}（{labels[key]}）を指定してください。")
-            given[key] = click.prompt(labels[key])
-        if key == "prefecture":
-            given[key] = prefectures.suggest(given[key]) or given[key]
+        if value is None and not interactive:
+            raise click.UsageError(f"--{key.replace('_', '-')}（{NEW_LABELS[key]}）を指定してください。")
+        default = None
+        while interactive:  # each answer is checked as it is given; only a wrong one is asked again
+            if value is None:
+                value = click.prompt(NEW_LABELS[key], default=default)
+            if key == "prefecture":
+                value = prefectures.suggest(value) or value
+            problems = check_answer(root, key, value, vocab, force)
+            if not problems:
+                break
+            for e in problems:
+                click.echo(f"  {e.message}", err=True)
+            default, value = suggestion(problems), None
+        if key == "prefecture" and value:
+            value = prefectures.suggest(value) or value
+        given[key] = value
     try:
-        path = write_new_case(root, given, force=force)
+        path = write_new_case(root, given, force=force, sources=proposed.get("sources"))
     except NewCaseError as exc:
         for e in exc.errors:
             click.echo(str(e), err=True)
         sys.exit(1)
     click.echo(f"{path.relative_to(root)} を作りました。残りの項目を書いてから casebook validate で確かめてください。")
+
+
+@main.command()
+@click.argument("base", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("head", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="書き出す先")
+@click.option("--run-url", default=None, help="チェックの実行結果の URL（コメントに載せる）")
+def changes(base: Path, head: Path, output: Path | None, run_url: str | None) -> None:
+    """BASE（取り込む先）と HEAD（変更後）の事例をくらべ、追加・修正・削除と変わるページを Markdown で出す。"""
+    from .review import changes_markdown, compare
+
+    text = changes_markdown(compare(base.resolve(), head.resolve()), run_url)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+        click.echo(f"{output} に書き出しました。")
 
 
 @main.command("export-docs")

@@ -171,18 +171,20 @@ def test_new_record_names_the_schema_for_editors(cli, project, repo_root):
     assert json.loads(target.read_text(encoding="utf-8"))["$id"] == "case.schema.json"
 
 
-def test_new_record_validates_but_for_its_empty_lists(cli, project):
+def test_new_record_validates_but_for_its_stages_and_sources(cli, project):
+    """The lists a draft (要出典) may leave out are left empty; stages and sources are asked for."""
     root = project({})
     assert cli(root, "new", *NEW).exit_code == 0
     result = cli(root, "validate")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[-1] == "5 件の問題が見つかりました。"
+    assert lines[-1] == "2 件の問題が見つかりました。"
     errors = [line.split(": ", 2) for line in lines[:-1]]
-    assert [(where.split(":")[0], field, message) for where, field, message in errors] == [
-        ("data/cases/aki-test.yaml", field, "少なくとも 1 つ書いてください。")
-        for field in ["regional_issues", "activities", "formation_factors", "stages", "sources"]
+    assert [(where.split(":")[0], field) for where, field, _message in errors] == [
+        ("data/cases/aki-test.yaml", "stages"),
+        ("data/cases/aki-test.yaml", "sources"),
     ]
+    assert all("が空です。値を書いてください。" in message for _where, _field, message in errors)
 
 
 def test_new_record_once_filled_in_is_valid(cli, project):
@@ -190,11 +192,13 @@ def test_new_record_once_filled_in_is_valid(cli, project):
     assert cli(root, "new", *NEW).exit_code == 0
     path = root / "data" / "cases" / "aki-test.yaml"
     text = path.read_text(encoding="utf-8")
-    text = sub(text, "regional_issues: []", "regional_issues: [人口減少]")
-    text = sub(text, "activities: []", "activities: [防災]")
-    text = sub(text, "formation_factors: []", "formation_factors: [{factor: 危機感の共有}]")
-    text = sub(text, "stages: {}", "stages: {知る: 学び}")
-    text = sub(text, "\nsources: []", "\nsources: [{title: 出典, url: 'https://example.jp/'}]")
+    # as the comments say: remove the "# " of the lines to use
+    text = sub(text, "#   - 人口減少\n", "  - 人口減少\n")
+    text = sub(text, "#   - 防災\n", "  - 防災\n")
+    text = sub(text, "#   - factor: 危機感の共有\n", "  - factor: 危機感の共有\n")
+    text = sub(text, "#   知る: ", "  知る: ")
+    text = sub(text, "\nsources:\n", "\nsources:\n  - title: 出典\n    url: 'https://example.jp/'\n")
+    text = text.replace("completeness: 要出典", "completeness: 部分的")  # then regional issues etc. are required
     path.write_text(text, encoding="utf-8")
     result = cli(root, "validate")
     assert result.exit_code == 0, result.output
@@ -226,19 +230,19 @@ def test_new_refuses_to_overwrite_unless_forced(cli, project):
 @pytest.mark.parametrize(
     "change, expected",
     [
-        ({"id": "Aki_Test"}, "data/cases/Aki_Test.yaml:6:5: id: 半角の小文字・数字とハイフンだけで書いてください"),
-        ({"id": "2024"}, "data/cases/2024.yaml:6:5: id: 数値ではなく文字列で書いてください"),
-        ({"kana": "安芸"}, "data/cases/aki-test.yaml:8:7: kana: 読みはひらがなかカタカナで書いてください"),
-        ({"prefecture": "火星"}, "data/cases/aki-test.yaml:10:13: prefecture: 「火星」は使える値にありません。"),
+        ({"id": "Aki_Test"}, "data/cases/Aki_Test.yaml:7:5: id: 半角の小文字・数字とハイフンだけで書いてください"),
+        ({"id": "2024"}, "data/cases/2024.yaml:7:5: id: 数値ではなく文字列で書いてください"),
+        ({"kana": "安芸"}, "data/cases/aki-test.yaml:9:7: kana: 読みはひらがなかカタカナで書いてください"),
+        ({"prefecture": "火星"}, "data/cases/aki-test.yaml:12:13: prefecture: 「火星」は使える値にありません。"),
         (
             {"legal_form": "宇宙法人"},
-            "data/cases/aki-test.yaml:14:13: legal_form: 「宇宙法人」は語彙「legal_form」にありません。",
+            "data/cases/aki-test.yaml:28:13: legal_form: 「宇宙法人」は語彙「legal_form」にありません。",
         ),
         (
             {"summary": "あ" * 301},
-            "data/cases/aki-test.yaml:22:10: summary: 300 文字以内にしてください（いま 301 文字）。",
+            "data/cases/aki-test.yaml:52:10: summary: 300 文字以内にしてください（いま 301 文字）。",
         ),
-        ({"name": "<b>名前</b>"}, "data/cases/aki-test.yaml:7:7: name: HTML タグ"),
+        ({"name": "<b>名前</b>"}, "data/cases/aki-test.yaml:8:7: name: HTML タグ"),
     ],
 )
 def test_new_rejects_bad_values_with_location(cli, project, change, expected):

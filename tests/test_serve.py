@@ -145,3 +145,35 @@ def test_dirty_serve_stops_serving_a_deleted_case(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("options", [("--dirty", "--no-strict"), ()], ids=["dirty", "full"])
+def test_serve_answers_with_the_located_errors_while_a_record_is_broken(tmp_path, options):
+    """Issue 25: a data error under `make serve` gives a page of located messages (no hanging request), which
+    reloads itself; after the fix the same address shows the normal page again."""
+    project = copy_bundled(tmp_path / "p")
+    proc, port = start_serve(project, *options)
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/cases/kawane/"
+    try:
+        assert wait_for(lambda: "川根振興協議会" in (fetch(url) or ""), 90), "server did not come up"
+        record = project / "data" / "cases" / "kawane.yaml"
+        good = record.read_text(encoding="utf-8")
+        line = next(i for i, text in enumerate(good.splitlines(), 1) if text.startswith("prefecture:"))
+        record.write_text(good.replace("prefecture: 広島県", "prefecture: 広島", 1), encoding="utf-8")
+        where = f"data/cases/kawane.yaml:{line}:13"
+        started = time.monotonic()
+        assert wait_for(lambda: where in (fetch(url) or ""), 10), f"no page naming {where} within 10 s"
+        print(f"error page after {time.monotonic() - started:.1f} s")
+        page = fetch(url)
+        assert "データに問題があります" in page and "「広島」は使える値にありません" in page
+        assert "livereload" in page, "the error page must reload itself when the data is fixed"
+        assert '<base href="/casebook-preview-error/">' in page, "its styles must load at any address"
+        assert where in (fetch(f"{base}/index/activity/") or ""), "every page address answers with the errors"
+        assert fetch(f"{base}/casebook-preview-error/assets/none.css") is None  # other files are served as they are
+        record.write_text(good, encoding="utf-8")
+        assert wait_for(lambda: "川根振興協議会" in (fetch(url) or ""), 60), "the normal page did not come back"
+        assert "データに問題があります" not in fetch(url)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)

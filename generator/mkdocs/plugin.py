@@ -1,21 +1,17 @@
 """The MkDocs plugin: MkDocs events wired to the engine-independent core.
 
-- ``on_config``: load and validate the records (``records.load_dataset``; a bad
-  record stops the build with every located message), build the model, set up
-  the renderer; add the pages' styles, the search script, the theme overrides.
-- ``on_files``: add every generated page (``pages.PageRenderer``) as a virtual
-  file, what Markdown would leave as it is kept out of Markdown
-  (``pages.deferred``); start the search index (``search.SiteIndexer``) and
+- ``on_config``: load and validate the records (``records.load_dataset``; a bad record stops the build with
+  every located message), build the model, set up the renderer; add the styles, the search script, the theme.
+- ``on_files``: add every generated page (``pages.PageRenderer``) as a virtual file, what Markdown would leave
+  as it is kept out of Markdown (``pages.deferred``); start the search index (``search.SiteIndexer``) and
   order the pages so that its parts fill one after another.
-- ``on_nav`` / ``on_env``: the navigation and table-of-contents caches
-  (``mkdocs.theme``).
-- ``on_page_markdown``: fill the markers of hand-written pages (``pages.markers``).
-- ``on_page_content``: allow-list, safe external links, deferred HTML back,
-  the table of contents, glossary links (``postprocess.site.ArticleProcessor``);
-  hand the finished article to the search index.
+- ``on_nav`` / ``on_env``: the navigation and table-of-contents caches (``mkdocs.theme``).
+- ``on_pre_page`` / ``on_page_markdown``: the edit link; fill the markers of hand-written pages (``pages.markers``).
+- ``on_page_content``: allow-list, safe external links, deferred HTML back, the table of contents, glossary
+  links (``postprocess.site.ArticleProcessor``); hand the finished article to the search index.
 - ``on_post_page``: mark the article as Pagefind's body.
-- ``on_post_build``: finish the search index, then swap the new site in
-  (``postprocess.atomic.AtomicSite``).
+- ``on_post_build``: finish the search index, then swap the new site in (``postprocess.atomic.AtomicSite``).
+- ``on_serve``: watch ``data/``; a data error becomes a page the preview shows (``mkdocs.serve``).
 
 ``casebook export-docs`` and ``casebook postprocess`` do the same for another engine.
 """
@@ -33,7 +29,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from ..model.casebook import Casebook, build_casebook
@@ -47,7 +43,8 @@ from ..postprocess.settings import Settings
 from ..postprocess.site import ASSET_FILES, ArticleProcessor
 from ..records import DataError, load_dataset
 from ..search.pagefind import SearchIndexError, SiteIndexer, find_binary
-from .theme import THEME, THEME_CACHE, MemoryBytecodeCache, NavCache, TocCache, default_nav
+from . import serve
+from .theme import THEME, THEME_CACHE, MemoryBytecodeCache, NavCache, TocCache, default_nav, edit_uris, normal_url
 
 log = get_plugin_logger("casebook")
 PLAIN_TEXT_SAFE = frozenset(
@@ -123,10 +120,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.data_dir: Path | None = None
         self.plain_text_safe = False
         """Plain headings and paragraphs of generated pages are written outside Markdown (``defer_plain_text``)."""
+        self.preview = serve.PreviewErrors()
+        """``mkdocs serve``: the data error the last build showed as a page instead of stopping."""
+        self.edit_uris: dict[str, str] = {}
+        """Case page → its record file, relative to the docs folder (the 「このページを編集」 link)."""
 
     def on_startup(self, *, command, dirty):
         self.is_serve = command == "serve"
         self.is_dirty = dirty
+        if self.is_serve:
+            serve.quiet_dirty_warning()
+
+    @property
+    def active(self) -> bool:
+        """Enabled, and this build makes the site (not the preview's error page)."""
+        return self.config.enabled and self.preview.error is None
 
     @property
     def incremental(self) -> bool:
@@ -154,16 +162,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 config.theme.dirs.insert(at, str(folder))
         if config.nav is None:
             config.nav = default_nav(docs_dir)
+        self.preview.error = None
         try:
             dataset = load_dataset(root, self.data_dir, docs_dir, use_cache=True)
         except DataError as exc:
-            raise PluginError("事例データに問題があります。\n" + exc.summary()) from None
+            if not self.is_serve:
+                raise PluginError("事例データに問題があります。\n" + exc.summary()) from None
+            # The preview shows the messages on a page instead of hanging (INFO: strict mode does not abort).
+            log.info("事例データに問題があります（プレビューのページにも表示します）。\n" + exc.summary())
+            self.preview.fail(exc, config)
+            return config
         drafts = settings.drafts or os.environ.get("CASEBOOK_DRAFTS") == "1"
         self.book = build_casebook(dataset, include_drafts=drafts)
         templates = root / settings.templates_dir if settings.templates_dir else None
         memo = self.memo if self.incremental else None
         self.renderer = PageRenderer(self.book, templates, config.use_directory_urls, memo, config.site_url)
         self.articles = ArticleProcessor(settings, self.book.glossary, config.use_directory_urls)
+        self.edit_uris = edit_uris(self.book, root, docs_dir)
         log.info(f"事例 {len(self.book.cases)} 件、用語 {len(self.book.glossary)} 件を読み込みました。")
         set_source_date_epoch(self.book.cases)  # the sitemap's dates: from the records, not from git
         self.swap = None
@@ -184,6 +199,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _add_pages(self, files: Files, config):
         if not self.config.enabled:
             return files
+        if self.preview.error is not None:
+            files = self.preview.files(files, config)
+        else:
+            self._add_generated(files, config)
+        for asset, source in ASSET_FILES.items():
+            if files.get_file_from_path(asset) is None:
+                files.append(File.generated(config, asset, abs_src_path=str(source)))
+        # Browsers ask for /favicon.ico whatever the page says; answer with the theme's icon instead of a 404.
+        icon = files.get_file_from_path(str(config.theme.get("favicon") or "assets/images/favicon.png"))
+        if icon is not None and files.get_file_from_path("favicon.ico") is None:
+            files.append(File.generated(config, "favicon.ico", abs_src_path=icon.abs_src_path))
+        return files
+
+    def _add_generated(self, files: Files, config) -> None:
         self.deferred = {}
         self.headings = {}
         self.plain_text_safe = self.config.defer_plain_text and self._plain_text_safe(config)
@@ -195,21 +224,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._add(files, config, path, markdown)
             generated.add(path)
         if self.incremental:
-            self._mark_changed_markers(files, {f"cases/{i}.md" for i in narratives})
-            self._remove_gone(config, self.generated - generated)
+            serve.mark_changed_markers(files, {f"cases/{i}.md" for i in narratives}, self.renderer, self.written)
+            serve.remove_gone(config, self.generated - generated, self.kept)
             self.generated = generated
         for path, content in self.renderer.site_files():  # downloads, PDFs, pictures (pages.sitefiles)
             _drop(files, path)
             source = {"abs_src_path": str(content)} if isinstance(content, Path) else {"content": content}
             files.append(File.generated(config, path, **source))
-        for asset, source in ASSET_FILES.items():
-            if files.get_file_from_path(asset) is None:
-                files.append(File.generated(config, asset, abs_src_path=str(source)))
-        # Browsers ask for /favicon.ico whatever the page says; answer with the theme's icon instead of a 404.
-        icon = files.get_file_from_path(str(config.theme.get("favicon") or "assets/images/favicon.png"))
-        if icon is not None and files.get_file_from_path("favicon.ico") is None:
-            files.append(File.generated(config, "favicon.ico", abs_src_path=icon.abs_src_path))
-        return files
 
     @staticmethod
     def _plain_text_safe(config) -> bool:
@@ -249,40 +270,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.deferred[path] = blocks
         if headings:
             self.headings[path] = headings
-        file = File.generated(config, path, content=markdown)
+        # Every generated page is meant to be outside the nav (only the index pages are listed in mkdocs.yml).
+        file = File.generated(config, path, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+        file.edit_uri = self.edit_uris.get(path)  # a case page's 「このページを編集」 opens its record's YAML
         if unchanged:  # a page whose Markdown is what its HTML was built from is not built again
-            file.is_modified = lambda: not os.path.isfile(file.abs_dest_path)  # type: ignore[method-assign]
+            serve.unchanged(file)
         files.append(file)
-
-    def _remove_gone(self, config, paths: set[str]) -> None:
-        """``serve --dirty``: the built pages of generated pages that no longer exist (a deleted or drafted case,
-        a value no case has any more) are removed, so that the preview stops serving them."""
-        site = Path(config.site_dir)
-        for path in paths:
-            built = site / File.generated(config, path, content="").dest_uri
-            built.unlink(missing_ok=True)
-            try:
-                built.parent.rmdir()  # the page's own folder (cases/<id>/), when nothing else is in it
-            except OSError:
-                pass
-            self.kept.pop(path, None)
-
-    def _mark_changed_markers(self, files: Files, narratives: set[str]) -> None:
-        """``serve --dirty``: a hand-written page whose markers now give other Markdown is built again."""
-        for file in files.documentation_pages():
-            if file.abs_src_path and file.src_uri not in narratives:
-                text = Path(file.abs_src_path).read_text(encoding="utf-8")
-                if "casebook:" in text:
-                    digest = hash(fill_markers(self.renderer, text, file.src_uri))
-                    if self.written.get(file.src_uri) != digest:
-                        file.is_modified = lambda: True  # type: ignore[method-assign]
-                    self.written[file.src_uri] = digest
 
     @event_priority(-100)  # after every plugin has added its pages
     def _start_search(self, files: Files, config):
         """Start the search index, and order the pages so that MkDocs completes its parts one after another."""
         self.indexer = None
-        if not (self.config.enabled and self.settings.search) or (self.incremental and self.indexed):
+        if not (self.active and self.settings.search) or (self.incremental and self.indexed):
             return files
         pages = {f.dest_uri: f for f in files.documentation_pages() if self.settings.searchable(f.src_uri)}
         self.indexer = SiteIndexer(
@@ -294,9 +293,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     on_files = CombinedEvent(_add_pages, _start_search)
 
     # -- pages -------------------------------------------------------------------
+    def on_pre_page(self, page, config, files):
+        page.edit_url = normal_url(page.edit_url)  # a case page's edit_uri climbs out of content/ (theme.edit_uris)
+        return page
+
     @event_priority(-50)
     def on_page_markdown(self, markdown, page, config, files):
-        if not self.config.enabled:
+        if not self.active:
             return markdown
         here = page.file.src_uri
         blocks: list[str] = []
@@ -310,7 +313,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return filled
 
     def _page_content(self, html, page, config, files):
-        if not self.config.enabled:
+        if not self.active:
             return html
         uri = page.file.src_uri
         # What Markdown rendered passes the allow-list; the deferred blocks are the package's autoescaped templates.
@@ -336,7 +339,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_post_page(self, output, page, config):
         """Mark the page's article as Pagefind's body (nav, header and footer stay out), as its snapshot was indexed."""
-        if not (self.config.enabled and self.settings.search and self.settings.searchable(page.file.src_uri)):
+        if not (self.active and self.settings.search and self.settings.searchable(page.file.src_uri)):
             return output
         return output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
 
@@ -394,7 +397,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 self.indexer = None
             self.indexed = True
             log.info(f"Pagefind（{self.binary.origin}）で検索索引を作りました。{summary}")
-        elif self.settings.search:
+        elif self.settings.search and self.preview.error is None:
             log.info(
                 "プレビュー（serve --dirty）では検索索引を作り直しません。最新の索引は mkdocs build で作られます。"
             )
@@ -424,6 +427,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_serve(self, server, config, builder):
         if self.config.enabled:
             server.watch(str(self.data_dir))
+            self.preview.install(server)
         return server
 
 

@@ -10,7 +10,10 @@ part of its template time.
 
 from __future__ import annotations
 
+import os
+import posixpath
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from jinja2 import BytecodeCache
 
@@ -20,6 +23,26 @@ THEME = Path(__file__).parent / "theme"
 """Overrides any engine with Material can use (the header's search dialog): exported with the docs."""
 THEME_CACHE = Path(__file__).parent / "theme_cache"
 """Overrides that only work with the plugin (they call ``casebook_nav`` and ``casebook_toc``)."""
+
+
+def edit_uris(book, root: Path, docs_dir: Path) -> dict[str, str]:
+    """Case page → its record file relative to the docs folder: ``edit_uri`` (mkdocs.yml) names the docs
+    folder in the repository, so 「このページを編集」 on a case page opens ``data/cases/<id>.yaml``."""
+    docs = os.path.relpath(docs_dir, root)
+    return {
+        f"cases/{case.id}.md": Path(os.path.relpath(case.location.path, docs)).as_posix()
+        for case in book.cases
+        if case.location.path
+    }
+
+
+def normal_url(url: str | None) -> str | None:
+    """``url`` without ``..`` path segments (``…/main/content/../data/x.yaml`` → ``…/main/data/x.yaml``)."""
+    if not url or "/." not in url:
+        return url
+    parts = urlsplit(url)
+    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+    return urlunsplit(parts._replace(path=path))
 
 
 def default_nav(docs_dir: Path) -> list:

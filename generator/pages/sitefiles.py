@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import packetfiles
+from .admin import admin_files
 from .opendata import site_data_files
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ PRODUCERS: list[Producer] = [
     site_data_files,  # data/: the records as open data (issue 28)
     packetfiles.stage_pdfs,  # course packets (issue 24): the four stages' participant PDFs
     packetfiles.builder_data,  # course packets (issue 24): the /packets/ builder's JSON
+    admin_files,  # issue 25: the web editor (Sveltia CMS) at /admin/
 ]
 """Every producer of site files, in the order their files are added."""
 
