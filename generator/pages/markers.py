@@ -8,6 +8,9 @@
 | ``search-page`` | the search page's form (``search/casebook-search.js`` drives it) |
 | ``situation-finder`` | the 「地域の状況から探す」 form |
 | ``national SECTION`` | a section of ``data/national.yaml`` as a table or list |
+| ``national-chart trend`` | the organizations and municipalities per survey year as column charts (``charts``) |
+| ``national-chart regions`` | the FY2016 organizations per region as bars, with their table |
+| ``case-map`` | the map of cases (``japan_map``), small, with the list of its links |
 
 An unknown marker is left as it is; the plugin warns about it.
 """
@@ -20,6 +23,8 @@ from collections.abc import Callable
 
 from ..model.kana import KANA_ROWS, OTHER, kana_key, kana_row
 from ..records import registry
+from . import charts, japan_map
+from .context import PageContext
 from .renderer import PageRenderer
 from .text import md_text, md_url
 
@@ -89,6 +94,14 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
         return renderer.render("situation.html.j2", here, groups=groups)
     if name == "national" and book.dataset.national and arg in NATIONAL_SECTIONS:
         return national(renderer, here, arg)
+    # Charts and the map of cases (issue 27): HTML blocks, kept out of Markdown (pages.deferred).
+    if name == "national-chart" and book.dataset.national and arg in ("trend", "regions"):
+        data = book.dataset.national
+        chart = charts.national_charts(data) if arg == "trend" else charts.region_chart(data)
+        return f"<!-- cb:html -->\n{chart}\n<!-- /cb:html -->\n"
+    if name == "case-map":
+        page = PageContext(renderer, here)
+        return f"<!-- cb:html -->\n{japan_map.case_map(page, 'small', with_list=True)}\n<!-- /cb:html -->\n"
     return None
 
 

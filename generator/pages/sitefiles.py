@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .japan_map import locator_files
+
 if TYPE_CHECKING:
     from .renderer import PageRenderer
 
 SiteFile = tuple[str, bytes | Path]
 Producer = Callable[["PageRenderer"], Iterable[SiteFile]]
 
-PRODUCERS: list[Producer] = []
+PRODUCERS: list[Producer] = [
+    locator_files,  # issue 27: assets/maps/<prefecture>.svg, the case pages' locator maps
+]
 """Every producer of site files, in the order their files are added."""
 
 
