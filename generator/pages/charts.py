@@ -184,13 +184,12 @@ def region_chart(data: dict) -> Markup:
         return Markup("")
     items = [f for f in data.get("findings") or [] if str(f.get("key", "")).startswith(REGION_PREFIX)]
     bars = [Bar(f["label"], _number(f["value"]), f"{f['value']}{f.get('unit') or ''}") for f in items]
-    title = "地方別の地域運営組織の数（平成28年度）"
+    if not items:
+        return Markup("")
+    year = items[0].get("fiscal_year") or ""
+    title = f"地方別の地域運営組織の数（{year}）" if year else "地方別の地域運営組織の数"
     rows = [(b.label, b.text) for b in bars]
-    return figure(
-        bar_chart("cb-regions", title, bars),
-        f"{title}。平成28年10月の調査です。",
-        table(("地方", "団体数"), rows),
-    )
+    return figure(bar_chart("cb-regions", title, bars), f"{title}。", table(("地方", "団体数"), rows))
 
 
 def facet_chart(page, facet) -> Markup:
