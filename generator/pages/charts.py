@@ -47,17 +47,30 @@ def _title(chart_id: str, title: str, bars: list[Bar]) -> str:
     return f'<title id="{chart_id}-title">{_e(title)}: {_e(figures)}</title>'
 
 
-def _open(chart_id: str, height: float, kind: str) -> str:
+def svg_role(linked: bool) -> str:
+    """``img`` for a picture; a chart with links is a ``group`` named the same way, since an image's children
+    are presentational and its links would be lost to assistive technology (axe: nested-interactive)."""
+    return "group" if linked else "img"
+
+
+def svg_link(href: str, inner: str, cls: str, name: str, extra: str = "") -> str:
+    """A link inside an SVG. ``xlink:href``, not ``href``: Material's instant navigation assigns ``el.href`` of
+    every ``[href]`` element, which an SVG link does not allow (an uncaught error that stops its script).
+    Out of the tab order: keyboards use the page's table or list of the same links."""
+    return f'<a class="{cls}" xlink:href="{_e(href)}" tabindex="-1" aria-label="{_e(name)}"{extra}>{inner}</a>'
+
+
+def _open(chart_id: str, height: float, kind: str, linked: bool = False) -> str:
     return (
         f'<svg class="cb-chart cb-chart--{kind}" id="{chart_id}" viewBox="0 0 {WIDTH} {height:g}" '
-        f'role="img" aria-labelledby="{chart_id}-title" data-pagefind-ignore="all">'
+        f'role="{svg_role(linked)}" aria-labelledby="{chart_id}-title" data-pagefind-ignore="all">'
     )
 
 
 def _link(bar: Bar, inner: str) -> str:
     if not bar.href:
         return f'<g class="cb-bar-item">{inner}</g>'
-    return f'<a class="cb-bar-item" href="{_e(bar.href)}" tabindex="-1">{inner}</a>'
+    return svg_link(bar.href, inner, "cb-bar-item", f"{bar.label} {bar.text}")
 
 
 def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
@@ -69,7 +82,7 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
     height = top + row * len(bars) + 2
     biggest = max(b.value for b in bars) or 1
     scale = (WIDTH - value_room - 2) / biggest
-    parts = [_open(chart_id, height, "bars"), _title(chart_id, title, bars)]
+    parts = [_open(chart_id, height, "bars", any(b.href for b in bars)), _title(chart_id, title, bars)]
     for i, b in enumerate(bars):
         y = top + i * row
         w = max(b.value * scale, 0)

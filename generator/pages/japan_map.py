@@ -6,8 +6,8 @@ in an inset at the upper left (``inset``), framed and named here.
 
 ``case_map`` shades each prefecture by its number of published cases (four classes from 1 to the largest
 count, and 「事例なし」), links each one with cases to its ``index/prefecture/`` page, and gives a legend and
-the credit in HTML (page text, legible at any size). The links in the SVG are for pointers; the list of the
-same links (``with_list``) or the page's table is the way for keyboards and screen readers.
+the credit in HTML (page text, legible at any size). The links in the SVG are out of the tab order; the list
+of the same links (``with_list``) or the page's table is the way for keyboards.
 
 ``locator_files`` is a producer (``sitefiles.PRODUCERS``): ``assets/maps/<slug>.svg`` per prefecture, that
 prefecture highlighted and ringed. A case page shows its prefecture's file with one ``<img>``, so it does not
@@ -26,7 +26,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..model.prefectures import PREFECTURES
-from .charts import enabled
+from .charts import enabled, svg_link, svg_role
 
 MAP_FILE = Path(__file__).parent / "japan_map.json"
 LOCATOR_DIR = "assets/maps"
@@ -91,7 +91,8 @@ def case_map(page, size: str = "large", with_list: bool = False) -> Markup:
         + "。色が濃いほど事例が多い都道府県です。"
     )
     parts = [
-        f'<svg class="cb-map-svg" viewBox="{data["viewBox"]}" role="img" aria-labelledby="{map_id}-title">'
+        f'<svg class="cb-map-svg" viewBox="{data["viewBox"]}" role="{svg_role(bool(with_cases))}" '
+        f'aria-labelledby="{map_id}-title">'
         f'<title id="{map_id}-title">{escape(title)}</title>',
         _inset(data),
     ]
@@ -102,8 +103,8 @@ def case_map(page, size: str = "large", with_list: bool = False) -> Markup:
             f'd="{data["paths"][p.slug]}"><title>{p.name} {f"{n:,}件" if n else "事例なし"}</title></path>'
         )
         if n:
-            href = escape(page.link_to(facet.path(p.name)))
-            shape = f'<a class="cb-map-link" href="{href}" tabindex="-1" data-pref="{p.name}">{shape}</a>'
+            href = page.link_to(facet.path(p.name))
+            shape = svg_link(href, shape, "cb-map-link", f"{p.name} {n:,}件", f' data-pref="{p.name}"')
         parts.append(shape)
     parts.append("</svg>")
     legend = ['<li><span class="cb-swatch cb-map-s0" aria-hidden="true"></span>事例なし</li>']

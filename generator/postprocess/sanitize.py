@@ -34,7 +34,7 @@ ALLOWED_ATTRIBUTES |= {
     "text": {"x", "y", "text-anchor"},
     **{tag: _SVG_SHAPE for tag in ("g", "path", "rect", "line", "circle")},
 }
-ALLOWED_ATTRIBUTES["a"] = {"href", "tabindex", "data-pref"}
+ALLOWED_ATTRIBUTES["a"] = {"href", "tabindex", "aria-label", "data-pref"}  # SVG links: xlink:href is href
 ALLOWED_ATTRIBUTES["ul"] = {"aria-label"}
 ALLOWED_ATTRIBUTES["span"] = {"aria-hidden"}
 _EXTERNAL_A = re.compile(r'<a (?![^>]*\brel=)([^>]*\bhref="(?:https?:)?//[^"]*"[^>]*)>')
