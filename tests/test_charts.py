@@ -111,8 +111,8 @@ def map_of(page: str) -> str:
 def test_map_has_47_shapes_and_links_exactly_the_prefectures_with_cases(plugin_site, book, url):
     page = read(plugin_site, url) if url else (plugin_site / "index.html").read_text(encoding="utf-8")
     shapes = map_of(page)
-    prefs = re.findall(r'<path class="cb-map-shape[^"]*" data-pref="([^"]+)"', shapes)
-    assert len(prefs) == 47 and set(prefs) == PREF_NAMES
+    prefs = re.findall(r'<path class="cb-map-shape[^"]*" data-pref="([^"]+)" d="M[^"]{40,}z"', shapes)
+    assert len(prefs) == 47 and set(prefs) == PREF_NAMES  # each with an outline
     links = re.findall(
         r'<a class="cb-map-link" xlink:href="([^"]+)" tabindex="-1" aria-label="[^"]+" data-pref="([^"]+)">', shapes
     )

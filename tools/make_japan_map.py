@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-TOLERANCE = 0.35
+TOLERANCE = 0.5
 OKINAWA_FROM = (0.0, 421.0)
 """The upper left corner of Okinawa in the source (it spans x 0–126, y 421–516)."""
 OKINAWA_SCALE = 1.6
@@ -74,7 +74,7 @@ def simplify(points: list[tuple[float, float]], tol: float) -> list[tuple[float,
         best, index = 0.0, None
         for k in range(a + 1, b):
             px, py = points[k]
-            if norm:
+            if norm > 1e-6:  # a closed ring's ends are the same point (up to rounding): distance to it
                 dist = abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm
             else:
                 dist = ((px - x1) ** 2 + (py - y1) ** 2) ** 0.5

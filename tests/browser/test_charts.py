@@ -59,6 +59,16 @@ def test_chart_pages_have_no_serious_axe_violations_and_load_nothing_from_elsewh
     assert problems == []  # no request to another host (open_page records and blocks them), no 404, no error
 
 
+def test_every_prefecture_is_drawn(page):
+    page.goto("/index/prefecture/")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.cb-map-svg path[data-pref]')]
+          .map((p) => [p.dataset.pref, p.getBoundingClientRect().width * p.getBoundingClientRect().height])"""
+    )
+    assert len(sizes) == 47
+    assert [name for name, area in sizes if area < 4] == []  # even Osaka, Kagawa and Tokyo have some area
+
+
 def test_clicking_a_prefecture_on_the_map_opens_its_page(page):
     page.goto("/index/prefecture/")
     shape = page.locator('svg.cb-map-svg a.cb-map-link[data-pref="島根県"] path')
