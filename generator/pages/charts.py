@@ -200,7 +200,7 @@ def region_chart(data: dict) -> Markup:
     if not items:
         return Markup("")
     year = items[0].get("fiscal_year") or ""
-    title = f"地方別の地域運営組織の数（{year}）" if year else "地方別の地域運営組織の数"
+    title = f"{year}の地方別の地域運営組織の数" if year else "地方別の地域運営組織の数"
     rows = [(b.label, b.text) for b in bars]
     return figure(bar_chart("cb-regions", title, bars), f"{title}。", table(("地方", "団体数"), rows))
 
