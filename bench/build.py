@@ -1,6 +1,6 @@
 """Benchmark: the whole pipeline at N synthetic cases (not a test; prints figures).
 
-Usage: python bench/build.py [--runs R] [N ...]      (default: 100 1000 5000, R = 3)
+Usage: python bench/build.py [--runs R] [--charts] [N ...]      (default: 100 1000 5000, R = 3)
 
 For each N, in one run and on the same synthetic project (FICTIONAL records,
 see bench/synthetic.py; the bundled content, glossary and national figures):
@@ -14,6 +14,14 @@ see bench/synthetic.py; the bundled content, glossary and national figures):
   build-nosearch  the same with the plugin's search off
   baseline      plain `mkdocs build` (no casebook plugin, same theme and
                 extensions) of the same pages exported with `casebook export-docs`
+
+With --charts (issue 27), also in every turn:
+
+  charts        drawing every chart, both maps, the 47 locator files and every case
+                page's locator <img> in-process (the book is built first, untimed)
+  build-nocharts  the no-search build with CASEBOOK_CHARTS=0 (no chart, map or
+                locator), into its own folder: against build-nosearch, what the
+                charts cost a whole build; and its case page's size
 
 Everything runs in turns (validate, yaml-load, generate, then the three builds, and
 again): this machine's speed drifts by a factor of two within minutes, CPU seconds
@@ -149,7 +157,28 @@ def configs(project: Path, export: Path) -> None:
     )
 
 
-def run(n: int, runs: int) -> dict:
+def charts_seconds(project: Path) -> float:
+    """Seconds to draw every chart and map of the site and each case page's locator (the book built first)."""
+    from generator.pages import charts, japan_map
+    from generator.pages.context import PageContext
+
+    book = build_casebook(load_dataset(project))
+    renderer = PageRenderer(book)
+    t = time.perf_counter()
+    for facet in book.paged_facets:
+        if facet.name not in ("kana", "prefecture"):
+            charts.facet_chart(PageContext(renderer, facet.overview_path), facet)
+    japan_map.case_map(PageContext(renderer, "index.md"), "small", with_list=True)
+    japan_map.case_map(PageContext(renderer, "index/prefecture/index.md"), "large")
+    charts.national_charts(book.dataset.national or {})
+    charts.region_chart(book.dataset.national or {})
+    japan_map.locator_files(renderer)
+    for case in book.cases:
+        japan_map.locator(PageContext(renderer, f"cases/{case.id}.md").to_root, case.prefecture)
+    return time.perf_counter() - t
+
+
+def run(n: int, runs: int, with_charts: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"casebook-bench-{n}-") as tmp:
         project = Path(tmp) / "p"
         synthetic_site(project, n)
@@ -171,6 +200,8 @@ def run(n: int, runs: int) -> dict:
         # The in-process stages, each a fresh cold run. Each run's dataset is dropped before the next:
         # holding three 5,000-record datasets made the collector's full passes walk them all.
         stages = {"validate": lambda: len(load_dataset(project).cases), "yaml_load": yaml_load, "generate": generate}
+        if with_charts:
+            stages["charts"] = lambda: charts_seconds(project)
         staged: dict[str, list[tuple[float, object, float]]] = {name: [] for name in stages}
         export = Path(tmp) / "export"
         subprocess.run(
@@ -186,6 +217,14 @@ def run(n: int, runs: int) -> dict:
             "build_nosearch": [*mkdocs, "-f", "mkdocs-nosearch.yml"],
             "build": [*mkdocs],
         }
+        nocharts = [*mkdocs, "-f", "mkdocs-nosearch.yml", "-d", str(project / "site-nocharts")]
+        if with_charts:  # before the full build, which stays last
+            builds = {
+                **{k: v for k, v in builds.items() if k != "build"},
+                "build_nocharts": nocharts,
+                "build": [*mkdocs],
+            }
+        envs = {"build_nocharts": {**env, "CASEBOOK_CHARTS": "0"}}
         # In turns (stages, baseline, no-search, build, stages, ...): this machine's speed drifts by a
         # factor of two within minutes, and taking turns exposes all of them to the same drift, so ratios hold.
         measured: dict[str, list[tuple[float, int, int]]] = {name: [] for name in builds}
@@ -193,7 +232,7 @@ def run(n: int, runs: int) -> dict:
             for name, fn in stages.items():
                 staged[name].append(timed_call(fn))
             for name, cmd in builds.items():
-                measured[name].append(timed_command(cmd, project, env))
+                measured[name].append(timed_command(cmd, project, envs.get(name, env)))
                 wait_for_removals(project)
         out: dict = {"n": n, "runs": runs, "markdown_chars": staged["generate"][0][1]}
         for name, runs_of in staged.items():
@@ -211,7 +250,14 @@ def run(n: int, runs: int) -> dict:
         out["case_page_kib"] = round((site / "cases" / "synthetic-00001" / "index.html").stat().st_size / 1024, 1)
         out["overhead_ratio"] = round(out["build_nosearch_s"] / out["baseline_s"], 3)
         out["validate_yaml_ratio"] = round(out["validate_s"] / out["yaml_load_s"], 3)
+        if with_charts:
+            out["charts_drawn_s"] = round(statistics.median(r for _, r, _ in staged["charts"]), 3)
+            out["charts_drawn_runs_s"] = [round(r, 3) for _, r, _ in staged["charts"]]
+            case_page = project / "site-nocharts" / "cases" / "synthetic-00001" / "index.html"
+            out["case_page_nocharts_kib"] = round(case_page.stat().st_size / 1024, 1)
+            out["charts_build_cost_s"] = round(out["build_nosearch_s"] - out["build_nocharts_s"], 2)
         shutil.rmtree(project / "site-baseline", ignore_errors=True)
+        shutil.rmtree(project / "site-nocharts", ignore_errors=True)
     return out
 
 
@@ -219,13 +265,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--charts", action="store_true", help="also measure the charts and maps (issue 27)")
     args = parser.parse_args()
     results = []
     print(
         f"{'N':>5} {'validate':>9} {'generate':>9} {'build':>8} {'no-search':>9} {'baseline':>9} {'overhead':>8} {'peak MiB':>9} {'tree MiB':>9} {'site MiB':>9} {'case KiB':>9}"
     )
     for n in args.sizes:
-        r = run(n, args.runs)
+        r = run(n, args.runs, args.charts)
         results.append(r)
         print(
             f"{n:>5} {r['validate_s']:>8.2f}s {r['generate_s']:>8.2f}s {r['build_s']:>7.1f}s {r['build_nosearch_s']:>8.1f}s "
@@ -244,6 +291,14 @@ def main() -> None:
             f"{k[:-7]} {r[k]}" for k in ("validate_runs_s", "generate_runs_s", "build_runs_s", "baseline_runs_s")
         )
         print(f"{'':>5} each run, in order: {runs_of}", flush=True)
+        if args.charts:
+            print(
+                f"{'':>5} charts: drawn in {r['charts_drawn_s']:.3f} s (runs {r['charts_drawn_runs_s']}); build without search "
+                f"{r['build_nosearch_s']:.1f} s with charts, {r['build_nocharts_s']:.1f} s without "
+                f"(runs {r['build_nocharts_runs_s']}): {r['charts_build_cost_s']:+.2f} s; "
+                f"case page {r['case_page_kib']:.1f} KiB with, {r['case_page_nocharts_kib']:.1f} KiB without",
+                flush=True,
+            )
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)
     (target / "build.json").write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -65,12 +65,14 @@
         })
       );
     }
-    bar.appendChild(
-      switchButton("大きく表示", stored(PROJECTOR_KEY), function (on) {
-        store(PROJECTOR_KEY, on);
-        applyModes();
-      })
-    );
+    var projector = switchButton("大きく表示", stored(PROJECTOR_KEY), function (on) {
+      store(PROJECTOR_KEY, on);
+      applyModes();
+    });
+    projector.classList.add("cb-switch--projector");
+    bar.appendChild(projector);
+    // A phone is not a projector: there the switch is hidden (casebook.css), and a bar with nothing else too.
+    if (bar.children.length === 1) bar.classList.add("cb-toolbar--projector-only");
     var h1 = article.querySelector("h1");
     if (h1) h1.insertAdjacentElement("afterend", bar);
     else article.insertBefore(bar, article.firstChild);

@@ -11,6 +11,9 @@
 | ``data-files`` | the files of ``data/`` (``pages.opendata``) with links, and the page's JSON-LD ``Dataset`` |
 | ``packet-pdfs`` | links to the four stages' packet PDFs (or a note that there are none) |
 | ``packet-builder`` | the /packets/ builder's form (``pages/casebook-training.js`` drives it) |
+| ``national-chart trend`` | the organizations and municipalities per survey year as column charts (``charts``) |
+| ``national-chart regions`` | the FY2016 organizations per region as bars, with their table |
+| ``case-map`` | the map of cases (``japan_map``), small, with the list of its links |
 
 An unknown marker is left as it is; the plugin warns about it.
 """
@@ -23,7 +26,7 @@ from collections.abc import Callable
 
 from ..model.kana import KANA_ROWS, OTHER, kana_key, kana_row
 from ..records import registry
-from . import opendata, packetfiles, packets
+from . import charts, japan_map, opendata, packetfiles, packets
 from .context import PageContext
 from .finder import search_config, situation_groups
 from .renderer import PageRenderer
@@ -84,6 +87,14 @@ def marker(renderer: PageRenderer, name: str, arg: str, here: str) -> str | None
         return packet_builder(renderer, here, name)
     if name == "national" and book.dataset.national and arg in NATIONAL_SECTIONS:
         return national(renderer, here, arg)
+    # Charts and the map of cases (issue 27): HTML blocks, kept out of Markdown (pages.deferred).
+    if name == "national-chart" and book.dataset.national and arg in ("trend", "regions"):
+        data = book.dataset.national
+        chart = charts.national_charts(data) if arg == "trend" else charts.region_chart(data)
+        return f"<!-- cb:html -->\n{chart}\n<!-- /cb:html -->\n"
+    if name == "case-map":
+        page = PageContext(renderer, here)
+        return f"<!-- cb:html -->\n{japan_map.case_map(page, 'small', with_list=True)}\n<!-- /cb:html -->\n"
     return None
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import packetfiles
 from .admin import admin_files
+from .japan_map import locator_files
 from .opendata import site_data_files
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ PRODUCERS: list[Producer] = [
     packetfiles.stage_pdfs,  # course packets (issue 24): the four stages' participant PDFs
     packetfiles.builder_data,  # course packets (issue 24): the /packets/ builder's JSON
     admin_files,  # issue 25: the web editor (Sveltia CMS) at /admin/
+    locator_files,  # issue 27: assets/maps/<prefecture>.svg, the case pages' locator maps
 ]
 """Every producer of site files, in the order their files are added."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from ..records import registry
-from . import text
+from . import charts, japan_map, text
 from .finder import script_runs
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,6 +36,10 @@ def _environment(override: str | None) -> jinja2.Environment:
         stages=registry.STAGES,
         fields=registry.FIELDS,
         sources_text=text.sources_text,
+        # Charts and maps (issue 27): pages/charts.py, pages/japan_map.py
+        facet_chart=charts.facet_chart,
+        case_map=japan_map.case_map,
+        locator=japan_map.locator,
     )
     env.filters.update(
         md_url=text.md_url,

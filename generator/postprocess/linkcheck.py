@@ -37,7 +37,7 @@ class _Collector(HTMLParser):
             self.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.ids.add(a["name"])
-        for attr in ("href", "src"):
+        for attr in ("href", "src", "xlink:href"):  # xlink:href: the links of charts and maps (issue 27)
             value = a.get(attr)
             if value is not None and tag in ("a", "link", "img", "script", "source", "iframe"):
                 self.links.append(value)

@@ -27,6 +27,18 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt"},
     "ol": {"start"},
 }
+# Charts and maps (issue 27): inline SVG drawn by pages/charts.py and pages/japan_map.py. Shapes, text and links
+# only: no style, no <use>, <image>, <foreignObject> or animation, and links pass the same URL schemes.
+ALLOWED_TAGS |= {"svg", "g", "path", "rect", "line", "circle", "text", "title"}
+_SVG_SHAPE = {"class", "x", "y", "width", "height", "x1", "y1", "x2", "y2", "cx", "cy", "r", "d", "data-pref"}
+ALLOWED_ATTRIBUTES |= {
+    "svg": {"viewBox", "role", "aria-labelledby"},
+    "text": {"x", "y", "text-anchor"},
+    **{tag: _SVG_SHAPE for tag in ("g", "path", "rect", "line", "circle")},
+}
+ALLOWED_ATTRIBUTES["a"] = {"href", "tabindex", "aria-label", "data-pref"}  # SVG links: xlink:href is href
+ALLOWED_ATTRIBUTES["ul"] = {"aria-label"}
+ALLOWED_ATTRIBUTES["span"] = {"aria-hidden"}
 FINDER_TAGS = ALLOWED_TAGS | {
     "button", "fieldset", "form", "input", "label", "legend", "noscript", "option", "section", "select",
 }  # fmt: skip

@@ -233,8 +233,14 @@ class SiteIndexer:
             return
         # The theme (Material's partials/content.html) adds a title heading to content that has none.
         heading = "" if "<h1" in content else f"<h1>{html.escape(title, quote=False)}</h1>\n"
-        with open(self._target(part, dest_uri), "w", encoding="utf-8") as f:
-            f.write(SNAPSHOT.format(heading=heading, content=content))
+        target = self._target(part, dest_uri)
+        try:
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(SNAPSHOT.format(heading=heading, content=content))
+        except OSError as exc:  # a failed write() names no file: name the page, for the located message (faults)
+            if exc.filename is None:
+                raise OSError(exc.errno, exc.strerror, str(self.site_dir / dest_uri)) from exc
+            raise
         self._done(part, dest_uri)
 
     def _done(self, part: int, dest_uri: str) -> None:

@@ -174,3 +174,14 @@ def test_packet_pages_pass_axe_and_fit_a_phone(browse, url):
     assert serious == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert problems.all() == []
+
+
+def test_a_phone_shows_no_projector_switch_but_keeps_the_trainer_switch(browse):
+    page, _ = browse(390, 844)
+    page.goto("/cases/hata/")
+    page.wait_for_selector(".cb-switch--projector", state="attached")
+    assert not page.get_by_role("button", name="大きく表示").is_visible()
+    assert not page.locator(".cb-toolbar").is_visible()  # nothing else in it on a case page
+    page.goto("/training/katachizukuru/")
+    assert page.get_by_role("button", name="講師用の内容を表示").is_visible()
+    assert not page.get_by_role("button", name="大きく表示").is_visible()

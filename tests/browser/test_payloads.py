@@ -103,7 +103,11 @@ def test_payloads_are_shown_as_text_and_never_run(browser, payload_site, path):
     try:
         page.goto(f"{payload_site}/{path}")
         page.wait_for_load_state("networkidle")
-        for el in page.locator("article a, article p, article li").all()[:400]:
+        # Not the links of charts and maps (issue 27): the middle of a shape's box can be sea (Aomori's bay);
+        # they hold no record text, and test_charts clicks one inside its shape. Nor the map's folded list.
+        for el in page.locator(
+            "article a:not(svg a, .cb-map-list a), article p, article li:not(.cb-map-list li)"
+        ).all()[:400]:
             el.hover(timeout=2000, trial=True)
         text = page.locator("article").inner_text()
         assert "ペイロード協議会" in text or path not in ("cases/payload/",)
@@ -133,7 +137,8 @@ def test_payload_text_is_visible_literally(browser, payload_site):
             "< script>alert(7)",
         ):
             assert piece in text, piece
-        assert page.locator("article img").count() == 0
+        assert page.locator("article img:not(.cb-locator)").count() == 0  # the locator map is the site's own
+        assert page.locator("article img.cb-locator").get_attribute("src").endswith("/assets/maps/hiroshima.svg")
     finally:
         page.close()
 
