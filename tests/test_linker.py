@@ -128,3 +128,8 @@ def test_a_term_with_an_ampersand_is_linked_in_html_where_it_is_escaped():
         '<p>集まりで出た<a class="cb-term" href="g/#faq" title="よくある質問の説明">Q&amp;A</a>をまとめ、'
         '<a class="cb-term" href="g/#rd" title="R&amp;D&lt;研究&gt;の説明">R&amp;D&lt;研究&gt;</a>の場にしました。</p>'
     )
+
+
+def test_a_term_that_is_not_linked_does_not_stop_the_terms_after_it():
+    linker = GlossaryLinker([term("会費", "kaihi", link=False), term("地域運営組織", "rmo")])
+    assert 'href="g/#rmo"' in linker.link("<p>会費と地域運営組織</p>", "g/")

@@ -118,3 +118,18 @@ def test_table_alignment_becomes_a_class_on_every_page_and_no_style_attribute_is
     # A cell that already has a class keeps it.
     cell = articles.clean('<table><tr><td class="n" style="text-align:right">1</td></tr></table>', "search.md")
     assert '<td class="cb-align-right n">1</td>' in cell, cell
+
+
+def test_form_controls_are_removed_outside_the_finders_pages():
+    from generator.postprocess.sanitize import sanitize
+
+    form = '<form><label>名前<input name="q"></label><button type="submit">送る</button></form>'
+    assert "<input" not in sanitize(form) and "<button" not in sanitize(form) and "<form" not in sanitize(form)
+    assert "<input" in sanitize(form, finder=True)
+
+
+def test_an_aligned_cell_keeps_its_other_attributes():
+    html = ArticleProcessor(Settings(), []).clean(
+        '<table><tr><td id="n1" title="人数" style="text-align: right">12</td></tr></table>', "national.md"
+    )
+    assert '<td id="n1" title="人数" class="cb-align-right">12</td>' in html, html

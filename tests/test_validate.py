@@ -1226,3 +1226,11 @@ def test_a_date_given_as_a_list_is_located(check, valid):
         "verified",
         "日付を YYYY-MM-DD の形で1つ書いてください。",
     )
+
+
+def test_a_date_that_is_already_today_in_japan_is_accepted(check, valid):
+    """CI runs on UTC: a date that is today anywhere on Earth (UTC+14 at most) is not 'in the future'."""
+    import datetime as dt
+
+    latest = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date().isoformat()
+    assert check(valid + f"verified: {latest}\nupdated: {latest}\n") == []
