@@ -57,6 +57,7 @@ LABELS = {
     "publisher": "発行者",
     "completeness": "情報の完全度",
     "verified": "確かめた日",
+    "updated": "更新日",
     "status": "公開の状態",
 }
 """Short Japanese labels (the schema's descriptions become the help text under each field)."""
