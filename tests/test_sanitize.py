@@ -133,3 +133,14 @@ def test_an_aligned_cell_keeps_its_other_attributes():
         '<table><tr><td id="n1" title="人数" style="text-align: right">12</td></tr></table>', "national.md"
     )
     assert '<td id="n1" title="人数" class="cb-align-right">12</td>' in html, html
+
+
+def test_a_page_with_json_ld_still_loses_outside_image_sources():
+    from generator.postprocess.sanitize import sanitize
+
+    html = sanitize(
+        '<script type="application/ld+json">{"@type": "Organization", "name": "x"}</script>'
+        '<p><img src="https://tracker.example/p.png" alt="外"><img src="../a.png" alt="内"></p>'
+    )
+    assert "tracker.example" not in html and '<img src="../a.png" alt="内">' in html, html
+    assert html.count("application/ld+json") == 1

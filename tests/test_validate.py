@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import textwrap
 import time
@@ -1234,3 +1235,29 @@ def test_a_date_that_is_already_today_in_japan_is_accepted(check, valid):
 
     latest = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date().isoformat()
     assert check(valid + f"verified: {latest}\nupdated: {latest}\n") == []
+
+
+# Survivors of the second mutation run, killed here.
+
+
+def test_a_list_where_one_choice_belongs_is_one_located_error(check, valid):
+    errors = check(valid.replace("legal_form: 任意団体", "legal_form: [任意団体]") + "completeness: [完全]\n")
+    assert [(e.location.line + 1, e.field) for e in errors] == [(6, "legal_form"), (17, "completeness")]
+
+
+def test_a_tagged_collection_is_one_error_and_its_items_are_not_checked(check, valid):
+    errors = check(valid.replace("regional_issues: [人口減少]", "regional_issues: !custom [無い課題]"))
+    assert [(e.location.line + 1, e.field) for e in errors] == [(8, "regional_issues")]
+    assert "タグ（!custom）は使えません" in errors[0].message
+
+
+@pytest.mark.parametrize(("char", "shown"), [("\x01", "制御文字"), ('"', '"'), (" ", "空白")])
+def test_a_url_names_the_characters_it_may_not_hold(check, valid, char, shown):
+    url = "https://example.jp/a" + char + "b"
+    err = only(check(sub(valid, "url: https://example.jp/", "url: " + json.dumps(url))))
+    assert err.field == "sources[1].url" and f"使えない文字（{shown}）があります" in err.message, err.message
+
+
+def test_user_info_with_two_at_signs_names_the_real_host(check, valid):
+    err = only(check(sub(valid, "url: https://example.jp/", "url: https://www.pref.shimane.lg.jp@x@evil.example/")))
+    assert "本当の飛び先は「evil.example」です" in err.message
