@@ -144,3 +144,10 @@ def test_a_page_with_json_ld_still_loses_outside_image_sources():
     )
     assert "tracker.example" not in html and '<img src="../a.png" alt="内">' in html, html
     assert html.count("application/ld+json") == 1
+
+
+def test_a_json_ld_block_that_is_not_json_is_removed_whole():
+    from generator.postprocess.sanitize import sanitize
+
+    html = sanitize('<p>前</p><script type="application/ld+json">{"name": </script><p>後</p>')
+    assert html == "<p>前</p><p>後</p>", html

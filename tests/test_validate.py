@@ -1261,3 +1261,15 @@ def test_a_url_names_the_characters_it_may_not_hold(check, valid, char, shown):
 def test_user_info_with_two_at_signs_names_the_real_host(check, valid):
     err = only(check(sub(valid, "url: https://example.jp/", "url: https://www.pref.shimane.lg.jp@x@evil.example/")))
     assert "本当の飛び先は「evil.example」です" in err.message
+
+
+def test_a_punycode_label_after_the_first_one_is_decoded_and_judged(check, valid):
+    """www.аррӏе.com written in punycode: the Cyrillic label is the second one."""
+    err = only(check(sub(valid, "url: https://example.jp/", "url: https://www.xn--80ak6aa92e.com/")))
+    assert "ラテン文字とキリル文字" in err.message, err.message
+
+
+def test_an_invisible_character_on_a_later_line_of_a_block_is_located_on_its_line(check, valid):
+    text = valid.replace("summary: 概要です。", "summary: |\n  一行目です。\n  二行目\u200bです。")
+    err = only(check(text))
+    assert (err.location.line + 1, err.location.column + 1, err.field) == (9, 6, "summary"), err
