@@ -145,6 +145,15 @@ def offline(ctx: click.Context, output: Path, site: Path | None) -> None:
     click.echo("ダブルクリックすると開きます。")
 
 
+def _built_site(ctx: click.Context, site: Path | None) -> Path:
+    """The site folder given (default: site/), or exit 2 with a message when no site was built there."""
+    site = site or ctx.obj["root"] / "site"
+    if not (site / "index.html").is_file():
+        click.echo(f"{site} にサイトがありません。先に make site（mkdocs build）を実行してください。", err=True)
+        sys.exit(2)
+    return site
+
+
 @click.command("check-links")
 @click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
@@ -152,10 +161,7 @@ def check_links(ctx: click.Context, site: Path | None) -> None:
     """作ったサイト（既定: site/）の中のリンクと見出しへのリンクがすべてつながっているか確かめる。"""
     from .postprocess.linkcheck import check_site
 
-    site = site or ctx.obj["root"] / "site"
-    if not (site / "index.html").is_file():
-        click.echo(f"{site} にサイトがありません。先に make site（mkdocs build）を実行してください。", err=True)
-        sys.exit(2)
+    site = _built_site(ctx, site)
     checked, broken = check_site(site)
     for b in broken:
         click.echo(str(b))
@@ -172,10 +178,7 @@ def csp(ctx: click.Context, site: Path | None) -> None:
     """作ったサイト（既定: site/）が動く Content-Security-Policy ヘッダーの値を表示する（docs/SECURITY.md）。"""
     from .postprocess.csp import content_security_policy
 
-    site = site or ctx.obj["root"] / "site"
-    if not (site / "index.html").is_file():
-        click.echo(f"{site} にサイトがありません。先に make site（mkdocs build）を実行してください。", err=True)
-        sys.exit(2)
+    site = _built_site(ctx, site)
     click.echo(content_security_policy(site))
 
 

@@ -71,12 +71,21 @@ _QuietHandler.extensions_map = {
 
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
+def serve(site: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
     """Serve ``site`` on 127.0.0.1 (a free port) in a thread; yields the base URL without a trailing slash.
 
-    ``site`` need not exist yet: the port is known before the build that fills it.
+    ``site`` need not exist yet: the port is known before the build that fills it. ``headers`` are added to
+    every response (e.g. a Content-Security-Policy).
     """
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    extra = dict(headers or {})
+
+    class Handler(_QuietHandler):
+        def end_headers(self):
+            for name, value in extra.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+    handler = functools.partial(Handler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)

@@ -9,11 +9,7 @@ each page) and as a console error (``Problems``); both must stay empty, and the 
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,7 +19,7 @@ from playwright.sync_api import expect
 from generator.postprocess.csp import content_security_policy
 
 from .conftest import open_page
-from .harness import _QuietHandler
+from .harness import serve
 
 FOUND = re.compile(r"^\d+ 件見つかりました")
 COLLECT = """
@@ -33,25 +29,9 @@ document.addEventListener('securitypolicyviolation', (e) => window.__cbViolation
 """
 
 
-@contextlib.contextmanager
 def serve_with_policy(site: Path, policy: str):
     """Serve ``site`` on 127.0.0.1 with ``Content-Security-Policy: policy`` on every response."""
-
-    class Handler(_QuietHandler):
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", policy)
-            super().end_headers()
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="csp-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    return serve(site, {"Content-Security-Policy": policy})
 
 
 @pytest.fixture(scope="module")
