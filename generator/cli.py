@@ -124,6 +124,18 @@ def _date_warnings(root: Path, cases) -> list[CaseError]:
     return sorted(out)
 
 
+def _vocabulary(root: Path):
+    """data/vocabulary.yaml, or exit 1 with its located problems."""
+    from .records import load_vocabulary
+
+    errors: list[CaseError] = []
+    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
+    if errors:
+        _print_errors(errors, "text")
+        sys.exit(1)
+    return vocab
+
+
 @main.command()
 @click.option(
     "--output",
@@ -135,16 +147,10 @@ def _date_warnings(root: Path, cases) -> list[CaseError]:
 @click.pass_context
 def schema(ctx: click.Context, output: Path | None) -> None:
     """事例レコードの JSON Schema を書き出す（エディタの入力補完用）。"""
-    from .records import load_vocabulary
     from .records.json_schema import case_schema
 
     root = ctx.obj["root"]
-    errors: list[CaseError] = []
-    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
-    if errors:
-        _print_errors(errors, "text")
-        sys.exit(1)
-    text = json.dumps(case_schema(vocab), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(case_schema(_vocabulary(root)), ensure_ascii=False, indent=2) + "\n"
     if str(output) == "-":
         click.echo(text, nl=False)
         return
@@ -161,16 +167,10 @@ def schema(ctx: click.Context, output: Path | None) -> None:
 @click.pass_context
 def cms_config(ctx: click.Context, output: Path | None, repo: str | None) -> None:
     """編集画面（Sveltia CMS、サイトの /admin/）の設定 admin/config.yml を、事例の決まりと語彙から作る。"""
-    from .records import load_vocabulary
     from .records.cms import cms_config_yaml
 
     root = ctx.obj["root"]
-    errors: list[CaseError] = []
-    vocab = load_vocabulary(root / "data" / "vocabulary.yaml", root, errors)
-    if errors:
-        _print_errors(errors, "text")
-        sys.exit(1)
-    text = cms_config_yaml(vocab, repo)
+    text = cms_config_yaml(_vocabulary(root), repo)
     if output is None:
         click.echo(text, nl=False)
         return
