@@ -1273,3 +1273,12 @@ def test_an_invisible_character_on_a_later_line_of_a_block_is_located_on_its_lin
     text = valid.replace("summary: 概要です。", "summary: |\n  一行目です。\n  二行目\u200bです。")
     err = only(check(text))
     assert (err.location.line + 1, err.location.column + 1, err.field) == (9, 6, "summary"), err
+
+
+def test_a_narrative_of_a_record_with_an_error_is_not_called_an_orphan(project, errors_of, valid):
+    """The preview showed two problems for one: the record's wrong value, and its narrative 'without a case'."""
+    root = project(
+        {"x.yaml": valid.replace("prefecture: 広島県", "prefecture: 火星県")}, content={"cases/x.md": "本文です。\n"}
+    )
+    errors = errors_of(root)
+    assert [(e.location.path, e.field) for e in errors] == [("data/cases/x.yaml", "prefecture")], errors
